@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import fastifyMultipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import authentication from './plugins/authentication.js';
+import database from './plugins/database.js';
+import errorHandler from './plugins/error-handler.js';
+import openapi from './plugins/openapi.js';
+import services from './plugins/services.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { petsRoutes } from './routes/pets.js';
+import { storeRoutes } from './routes/store.js';
+import { usersRoutes } from './routes/users.js';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface AppOptions {
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+}
+
+function loggerFor(config: Config): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', 'refreshToken'],
+      censor: '[redacted]',
+    },
+    ...(process.stdout.isTTY && config.env !== 'production' ? { transport: { target: 'pino-pretty' } } : {}),
+  };
+}
+
+/** The whole service as one Fastify instance; `server.ts` listens, tests inject. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? loggerFor(config),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', config);
+  let draining = false;
+  app.decorate('isDraining', () => draining);
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(openapi);
+  await app.register(fastifyMultipart, {
+    limits: {
+      fileSize: config.uploadMaxBytes,
+      files: 1,
+      fields: 4,
+      fieldSize: 4096,
+      parts: 5,
+      headerPairs: 50,
+    },
+  });
+  await app.register(database);
+  await app.register(services);
+  await app.register(authentication);
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(petsRoutes);
+      await api.register(storeRoutes);
+      await api.register(usersRoutes);
+      await api.register(authRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

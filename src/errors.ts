@@ -1,0 +1,148 @@
+import { STATUS_CODES } from 'node:http';
+import createError from '@fastify/error';
+
+/** The one error body of the API, on REST and (as `payload`) on WebSocket. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  error: string;
+  message: string;
+  details?: Array<{ path: string; message: string }>;
+}
+
+export interface CatalogEntry {
+  code: string;
+  statusCode: number;
+  description: string;
+}
+
+/** Every stable error code the API can answer with, for documentation and tests. */
+export const errorCatalog: CatalogEntry[] = [];
+
+function defineError(code: string, statusCode: number, message: string, description = message) {
+  errorCatalog.push({ code, statusCode, description });
+  return createError(code, message, statusCode);
+}
+
+// 400
+export const ValidationError = defineError(
+  'VALIDATION_ERROR',
+  400,
+  '%s',
+  'The request does not match its schema',
+);
+export const MalformedJsonError = defineError('MALFORMED_JSON', 400, 'The body is not valid JSON');
+export const InvalidCursorError = defineError('INVALID_CURSOR', 400, 'The cursor is not one this API issued');
+export const UnknownCategoryError = defineError('UNKNOWN_CATEGORY', 400, 'Category %s does not exist');
+export const UnknownTagError = defineError('UNKNOWN_TAG', 400, 'Tag %s does not exist');
+export const BadRequestError = defineError(
+  'BAD_REQUEST',
+  400,
+  '%s',
+  'The request cannot be processed as sent',
+);
+// 401
+export const UnauthenticatedError = defineError(
+  'UNAUTHENTICATED',
+  401,
+  'Sign in first: send Authorization: Bearer <token>',
+);
+export const TokenExpiredError = defineError('TOKEN_EXPIRED', 401, 'The access token has expired');
+export const TokenInvalidError = defineError('TOKEN_INVALID', 401, 'The access token is not valid');
+export const SessionRevokedError = defineError(
+  'SESSION_REVOKED',
+  401,
+  'The session has ended; sign in again',
+);
+export const InvalidCredentialsError = defineError('INVALID_CREDENTIALS', 401, 'Wrong username or password');
+export const InvalidRefreshTokenError = defineError(
+  'INVALID_REFRESH_TOKEN',
+  401,
+  'The refresh token is not valid or has expired',
+);
+export const RefreshTokenReusedError = defineError(
+  'REFRESH_TOKEN_REUSED',
+  401,
+  'This refresh token was already used; the session has been ended',
+);
+// 403
+export const ForbiddenError = defineError('FORBIDDEN', 403, '%s', 'The caller may not do this');
+// 404
+export const RouteNotFoundError = defineError('ROUTE_NOT_FOUND', 404, 'Route %s %s not found');
+export const PetNotFoundError = defineError('PET_NOT_FOUND', 404, 'Pet %s not found');
+export const ImageNotFoundError = defineError('IMAGE_NOT_FOUND', 404, 'Image %s of pet %s not found');
+export const OrderNotFoundError = defineError('ORDER_NOT_FOUND', 404, 'Order %s not found');
+export const UserNotFoundError = defineError('USER_NOT_FOUND', 404, 'User %s not found');
+// 409
+export const PetNotAvailableError = defineError('PET_NOT_AVAILABLE', 409, 'Pet %s is %s, not available');
+export const PetHasOpenOrderError = defineError('PET_HAS_OPEN_ORDER', 409, 'Pet %s is held by open order %s');
+export const InvalidTransitionError = defineError(
+  'INVALID_STATUS_TRANSITION',
+  409,
+  'An order cannot go from %s to %s',
+);
+export const OrderNotCancellableError = defineError(
+  'ORDER_NOT_CANCELLABLE',
+  409,
+  'Order %s is %s; only an admin can cancel it now',
+);
+export const UsernameTakenError = defineError('USERNAME_TAKEN', 409, 'Username %s is taken');
+export const LastAdminError = defineError('LAST_ADMIN', 409, 'The last admin cannot be removed or demoted');
+// 412, 413, 415
+export const PreconditionFailedError = defineError(
+  'PRECONDITION_FAILED',
+  412,
+  'If-Match does not match the current version (%s)',
+);
+export const PayloadTooLargeError = defineError(
+  'PAYLOAD_TOO_LARGE',
+  413,
+  '%s',
+  'The body or file is too large',
+);
+export const UnsupportedMediaTypeError = defineError(
+  'UNSUPPORTED_MEDIA_TYPE',
+  415,
+  '%s',
+  'The content type is not accepted here',
+);
+// 5xx
+export const InternalError = defineError('INTERNAL_ERROR', 500, 'Something went wrong on our side');
+export const NotReadyError = defineError('NOT_READY', 503, 'This node is not ready to serve traffic');
+
+const knownCodes = new Set(errorCatalog.map((entry) => entry.code));
+
+interface ErrorLike {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  details?: ErrorBody['details'];
+}
+
+/** Generic code for a 4xx that came from Fastify or a plugin rather than from our catalog. */
+function genericCode(statusCode: number): string {
+  if (statusCode === 404) return 'NOT_FOUND';
+  if (statusCode === 413) return 'PAYLOAD_TOO_LARGE';
+  if (statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return (STATUS_CODES[statusCode] ?? 'BAD_REQUEST').toUpperCase().replace(/[^A-Z]+/g, '_');
+}
+
+/** Maps any thrown value to the public error body; a 5xx never carries internals. */
+export function toErrorBody(error: ErrorLike): ErrorBody {
+  const statusCode =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (statusCode >= 500) {
+    const code = error.code && knownCodes.has(error.code) ? error.code : 'INTERNAL_ERROR';
+    const message = code === 'INTERNAL_ERROR' ? 'Something went wrong on our side' : (error.message ?? '');
+    return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
+  }
+  const code = error.code && knownCodes.has(error.code) ? error.code : genericCode(statusCode);
+  const body: ErrorBody = {
+    statusCode,
+    code,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message: error.message ?? '',
+  };
+  if (error.details) body.details = error.details;
+  return body;
+}

@@ -1,0 +1,85 @@
+import { EventEmitter } from 'node:events';
+import { sql, type Transaction } from 'kysely';
+import type { Executor } from '../db/executor.js';
+import type { Database } from '../db/types.js';
+import type { ChangeEvent, EventDraft } from './change-event.js';
+
+/**
+ * The storage side of the change feed (a transactional outbox).
+ *
+ * `seq` values come from the one-row `event_counter`, incremented inside the writing transaction:
+ * its row lock makes writers take numbers in commit order, so readers never see seq N+1 before N.
+ */
+export class ChangeFeed {
+  private readonly committed = new EventEmitter();
+
+  /** Appends the drafts as events in the caller's transaction and returns them with their seq. */
+  async append(tx: Transaction<Database>, drafts: EventDraft[]): Promise<ChangeEvent[]> {
+    if (drafts.length === 0) return [];
+    const { lastSeq } = await tx
+      .updateTable('eventCounter')
+      .set({ lastSeq: sql`last_seq + ${drafts.length}` })
+      .where('id', '=', 1)
+      .returning('lastSeq')
+      .executeTakeFirstOrThrow();
+    const firstSeq = Number(lastSeq) - drafts.length + 1;
+    const createdAt = new Date().toISOString();
+    const events = drafts.map(
+      (draft, index) => ({ ...draft, seq: firstSeq + index, createdAt }) as ChangeEvent,
+    );
+    await tx
+      .insertInto('changeEvents')
+      .values(
+        events.map((event) => ({
+          seq: event.seq,
+          topic: event.topic,
+          type: event.type,
+          payload: JSON.stringify(event.payload),
+          createdAt,
+        })),
+      )
+      .execute();
+    return events;
+  }
+
+  /** The newest seq committed, as seen by the given executor (a snapshot transaction for reads). */
+  async currentSeq(db: Executor): Promise<number> {
+    const row = await db
+      .selectFrom('eventCounter')
+      .select('lastSeq')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return Number(row.lastSeq);
+  }
+
+  /** Events after `afterSeq`, oldest first. */
+  async readAfter(db: Executor, afterSeq: number, limit: number): Promise<ChangeEvent[]> {
+    const rows = await db
+      .selectFrom('changeEvents')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(
+      (row) =>
+        ({
+          seq: Number(row.seq),
+          topic: row.topic,
+          type: row.type,
+          payload: JSON.parse(row.payload),
+          createdAt: row.createdAt,
+        }) as ChangeEvent,
+    );
+  }
+
+  /** Called after commit: hands the events to local listeners (the realtime gateway, fan-out). */
+  publish(events: ChangeEvent[]): void {
+    for (const event of events) this.committed.emit('event', event);
+  }
+
+  onCommitted(listener: (event: ChangeEvent) => void): () => void {
+    this.committed.on('event', listener);
+    return () => this.committed.off('event', listener);
+  }
+}

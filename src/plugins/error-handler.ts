@@ -1,0 +1,60 @@
+import type { FastifyError } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { RouteNotFoundError, toErrorBody, type ErrorBody } from '../errors.js';
+
+/** Fastify's and plugins' own error codes, mapped onto the API's stable codes. */
+const FRAMEWORK_CODES: Record<string, { statusCode: number; code: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'MALFORMED_JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'MALFORMED_JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'BAD_REQUEST' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_REQ_FILE_TOO_LARGE: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_FILES_LIMIT: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_PARTS_LIMIT: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_FIELDS_LIMIT: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_PROTO_VIOLATION: { statusCode: 400, code: 'BAD_REQUEST' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+};
+
+function describe(error: FastifyError): ErrorBody {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = error.validationContext ?? 'body';
+    const details = error.validation.map((issue) => ({
+      path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || context,
+      message: issue.message ?? 'is invalid',
+    }));
+    const first = details[0];
+    return toErrorBody({
+      statusCode: 400,
+      code: 'VALIDATION_ERROR',
+      message: first ? `Invalid ${context}: ${first.path}: ${first.message}` : `Invalid ${context}`,
+      details,
+    });
+  }
+  const framework = error.code ? FRAMEWORK_CODES[error.code] : undefined;
+  if (framework) return toErrorBody({ ...framework, message: error.message });
+  return toErrorBody(error);
+}
+
+/** One error handler for the whole API: the API.md shape always, and no internals in a 5xx. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const body = describe(error);
+      if (body.statusCode >= 500) {
+        request.log.error({ err: error }, 'request failed');
+      } else {
+        request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
+      }
+      return reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const body = toErrorBody(new RouteNotFoundError(request.method, request.url.split('?')[0]));
+      return reply.code(404).send(body);
+    });
+  },
+  { name: 'error-handler' },
+);

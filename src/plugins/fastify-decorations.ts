@@ -1,0 +1,18 @@
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import type { Actor } from '../services/access.js';
+import type { Services } from '../services/container.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: DatabaseHandle;
+    services: Services;
+    /** True from the moment the node starts closing; /ready answers 503 from then on. */
+    isDraining: () => boolean;
+  }
+  interface FastifyRequest {
+    /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */
+    principal: Actor;
+  }
+}

@@ -1,0 +1,44 @@
+import fastifyJwt from '@fastify/jwt';
+import fp from 'fastify-plugin';
+import { TokenExpiredError, TokenInvalidError } from '../errors.js';
+import type { AccessClaims, TokenSigner } from '../services/auth-service.js';
+import { createServices } from '../services/container.js';
+import { seedDemoPets } from '../services/demo-data.js';
+import './fastify-decorations.js';
+
+/** Builds the services over the database and prepares first-start data (admin, demo pets). */
+export default fp(
+  async (app) => {
+    await app.register(fastifyJwt, {
+      secret: app.config.jwt.secret,
+      sign: { algorithm: 'HS256' },
+      verify: { algorithms: ['HS256'] },
+    });
+    const signer: TokenSigner = {
+      sign: (claims, seconds) => app.jwt.sign(claims, { expiresIn: `${seconds}s` }),
+      verify: (token) => {
+        let claims: Partial<AccessClaims>;
+        try {
+          claims = app.jwt.verify<Partial<AccessClaims>>(token);
+        } catch (error) {
+          if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new TokenExpiredError();
+          throw new TokenInvalidError();
+        }
+        if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new TokenInvalidError();
+        return { sub: claims.sub, sid: claims.sid };
+      },
+    };
+    const services = createServices(app.database, app.config, signer);
+    app.decorate('services', services);
+
+    const { admin, seedDemoData } = app.config;
+    if (admin && (await services.users.ensureAdmin(admin.username, admin.password))) {
+      app.log.info({ username: admin.username }, 'created the first admin from ADMIN_USERNAME');
+    }
+    if (seedDemoData && app.database.engine === 'sqlite') {
+      const seeded = await seedDemoPets(services);
+      if (seeded > 0) app.log.info({ pets: seeded }, 'seeded demo pets into the new database');
+    }
+  },
+  { name: 'services', dependencies: ['database'] },
+);

@@ -1,0 +1,54 @@
+import type { Executor } from '../db/executor.js';
+import type { SessionRow, UserRow } from '../db/types.js';
+
+export type SessionWithUser = SessionRow & Pick<UserRow, 'username' | 'role'>;
+
+export class SessionsRepository {
+  async insert(db: Executor, session: Omit<SessionRow, 'revokedAt'>): Promise<void> {
+    await db
+      .insertInto('sessions')
+      .values({ ...session, revokedAt: null })
+      .execute();
+  }
+
+  async findWithUser(db: Executor, id: string): Promise<SessionWithUser | undefined> {
+    return db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.userId')
+      .selectAll('sessions')
+      .select(['users.username', 'users.role'])
+      .where('sessions.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Swaps the refresh token hash only if it is still `expectedHash`; false when another refresh won. */
+  async rotate(db: Executor, id: string, expectedHash: string, nextHash: string): Promise<boolean> {
+    const result = await db
+      .updateTable('sessions')
+      .set({ refreshTokenHash: nextHash })
+      .where('id', '=', id)
+      .where('refreshTokenHash', '=', expectedHash)
+      .where('revokedAt', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async revoke(db: Executor, id: string, now: string): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set({ revokedAt: now })
+      .where('id', '=', id)
+      .where('revokedAt', 'is', null)
+      .execute();
+  }
+
+  async revokeAllForUser(db: Executor, userId: number, now: string, exceptId?: string): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set({ revokedAt: now })
+      .where('userId', '=', userId)
+      .where('revokedAt', 'is', null)
+      .$if(exceptId !== undefined, (query) => query.where('id', '!=', exceptId as string))
+      .execute();
+  }
+}

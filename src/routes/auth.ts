@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  CredentialsQuerySchema,
+  CredentialsSchema,
+  RefreshSchema,
+  TokenPairSchema,
+} from '../schemas/auth.js';
+import { errorResponses, NoContent, signedIn } from './http.js';
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const auth = app.services.auth;
+
+  app.post('/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in',
+      body: CredentialsSchema,
+      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (request) => auth.login(request.body),
+  });
+
+  app.get('/users/login', {
+    schema: {
+      tags: ['auth', 'users'],
+      summary: 'Sign in, Swagger Petstore style',
+      description: 'Prefer POST /auth/login: a query string ends up in logs and browser history.',
+      querystring: CredentialsQuerySchema,
+      response: { 200: TokenPairSchema, ...errorResponses(400, 401) },
+    },
+    handler: async (request, reply) => {
+      const pair = await auth.login(request.query);
+      return reply.header('x-expires-after', pair.expiresAfter).send(pair);
+    },
+  });
+
+  app.post('/auth/refresh', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Trade a refresh token for a new pair',
+      description:
+        'Each refresh token works once; presenting a used one ends the session (REFRESH_TOKEN_REUSED).',
+      body: RefreshSchema,
+      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (request) => auth.refresh(request.body.refreshToken),
+  });
+
+  const logoutSchema = {
+    summary: 'Sign out: the session’s tokens are refused from now on',
+    security: signedIn,
+    response: { 204: NoContent, ...errorResponses(401) },
+  };
+  const logout = async (request: FastifyRequest, reply: FastifyReply) => {
+    await auth.logout(request.principal);
+    return reply.code(204).send();
+  };
+  app.post('/auth/logout', { schema: { ...logoutSchema, tags: ['auth'] }, handler: logout });
+  app.get('/users/logout', { schema: { ...logoutSchema, tags: ['auth', 'users'] }, handler: logout });
+};

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pingDatabase } from '../db/database.js';
+import { NotReadyError } from '../errors.js';
+import { errorResponses } from './http.js';
+import { ErrorSchema } from '../schemas/common.js';
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    timestamp: z.iso.datetime(),
+    uptime: z.number().meta({ description: 'Seconds since the process started' }),
+    node: z.string(),
+    services: z.object({
+      database: z.enum(['ok', 'down']),
+      redis: z.enum(['ok', 'down', 'disabled']),
+    }),
+  })
+  .meta({ id: 'Health' });
+
+const ReadySchema = z.object({ status: z.literal('ready') });
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  const databaseUp = () =>
+    pingDatabase(app.database.db).then(
+      () => true,
+      () => false,
+    );
+
+  app.get('/health', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Liveness and the state of each dependency',
+      response: { 200: HealthSchema },
+    },
+    handler: async () => {
+      const database: 'ok' | 'down' = (await databaseUp()) ? 'ok' : 'down';
+      return {
+        status: database === 'ok' ? ('ok' as const) : ('degraded' as const),
+        timestamp: new Date().toISOString(),
+        uptime: process.uptime(),
+        node: app.config.nodeId,
+        services: { database, redis: 'disabled' as const },
+      };
+    },
+  });
+
+  app.get('/ready', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Whether this node should receive traffic',
+      description: '503 while starting, shutting down, or without its database.',
+      response: { 200: ReadySchema, 503: ErrorSchema.describe('Not ready (NOT_READY)'), ...errorResponses() },
+    },
+    handler: async () => {
+      if (app.isDraining() || !(await databaseUp())) throw new NotReadyError();
+      return { status: 'ready' as const };
+    },
+  });
+};

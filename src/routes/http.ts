@@ -1,0 +1,50 @@
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ErrorSchema } from '../schemas/common.js';
+import { etagOf } from '../services/preconditions.js';
+import type { AtSeq } from '../services/transactor.js';
+
+/** OpenAPI security requirement of routes that need a signed-in caller. */
+export const signedIn = [{ bearerAuth: [] }];
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON, a schema violation, or a bad cursor',
+  401: 'No valid access token: UNAUTHENTICATED, TOKEN_EXPIRED, TOKEN_INVALID or SESSION_REVOKED',
+  403: 'Signed in, but not allowed (FORBIDDEN)',
+  404: 'Not found',
+  409: 'The change conflicts with the current state',
+  412: 'If-Match does not match the current version (PRECONDITION_FAILED)',
+  413: 'The body or file is too large (PAYLOAD_TOO_LARGE)',
+  415: 'The content type is not accepted (UNSUPPORTED_MEDIA_TYPE)',
+};
+
+/** The documented error responses of a route, each with the one error body shape. */
+export function errorResponses(...statusCodes: Array<keyof typeof ERROR_DESCRIPTIONS>) {
+  return Object.fromEntries(
+    statusCodes.map((statusCode) => [
+      statusCode,
+      ErrorSchema.describe(ERROR_DESCRIPTIONS[statusCode] as string),
+    ]),
+  );
+}
+
+export const NoContent = z.undefined().describe('Done; no content');
+
+/** Sends a service answer with the seq it reflects. */
+export function sendAtSeq<T>(reply: FastifyReply, result: AtSeq<T>, statusCode = 200) {
+  return reply.code(statusCode).header('x-event-seq', String(result.seq)).send(result.data);
+}
+
+/** Same, plus the resource's version as a strong ETag. */
+export function sendVersioned<T extends { version: number }>(
+  reply: FastifyReply,
+  result: AtSeq<T>,
+  statusCode = 200,
+) {
+  reply.header('etag', etagOf(result.data.version));
+  return sendAtSeq(reply, result, statusCode);
+}
+
+export function sendNoContent(reply: FastifyReply, result: AtSeq<unknown>) {
+  return reply.code(204).header('x-event-seq', String(result.seq)).send();
+}

@@ -1,0 +1,209 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { IdParamSchema, IfMatchHeadersSchema } from '../schemas/common.js';
+import {
+  FindByStatusQuerySchema,
+  FindByTagsQuerySchema,
+  PetInputSchema,
+  PetListQuerySchema,
+  PetListSchema,
+  PetPageSchema,
+  PetPatchSchema,
+  PetSchema,
+} from '../schemas/pets.js';
+import { parseIfMatch } from '../services/preconditions.js';
+import { errorResponses, NoContent, sendAtSeq, sendNoContent, sendVersioned, signedIn } from './http.js';
+
+const PetParams = z.object({ id: IdParamSchema });
+const ImageParams = z.object({ id: IdParamSchema, imageId: IdParamSchema });
+
+export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const pets = app.services.pets;
+
+  app.get('/pets', {
+    schema: {
+      tags: ['pets'],
+      summary: 'List pets',
+      description: 'Filters combine with AND. Paged by `limit` and `cursor`.',
+      querystring: PetListQuerySchema,
+      response: { 200: PetPageSchema, ...errorResponses(400, 401) },
+    },
+    handler: async (request, reply) => sendAtSeq(reply, await pets.list(request.query)),
+  });
+
+  app.get('/pets/findByStatus', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Find pets by status (every match, unpaged)',
+      querystring: FindByStatusQuerySchema,
+      response: { 200: PetListSchema, ...errorResponses(400, 401) },
+    },
+    handler: async (request, reply) => sendAtSeq(reply, await pets.findByStatus(request.query.status)),
+  });
+
+  app.get('/pets/findByTags', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Find pets having any of the tags (every match, unpaged)',
+      querystring: FindByTagsQuerySchema,
+      response: { 200: PetListSchema, ...errorResponses(400, 401) },
+    },
+    handler: async (request, reply) => sendAtSeq(reply, await pets.findByTags(request.query.tags)),
+  });
+
+  app.get('/pets/:id', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Get a pet',
+      params: PetParams,
+      response: { 200: PetSchema, ...errorResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) => sendVersioned(reply, await pets.get(request.params.id)),
+  });
+
+  app.post('/pets', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Add a pet (admin)',
+      security: signedIn,
+      body: PetInputSchema,
+      response: { 201: PetSchema, ...errorResponses(400, 401, 403, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      const result = await pets.create(request.principal, request.body);
+      reply.header('location', `/api/v1/pets/${result.data.id}`);
+      return sendVersioned(reply, result, 201);
+    },
+  });
+
+  app.put('/pets/:id', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Replace a pet (admin)',
+      description: 'Omitted optional fields take their defaults. Honours If-Match.',
+      security: signedIn,
+      params: PetParams,
+      headers: IfMatchHeadersSchema,
+      body: PetInputSchema,
+      response: { 200: PetSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      return sendVersioned(
+        reply,
+        await pets.replace(request.principal, request.params.id, request.body, expected),
+      );
+    },
+  });
+
+  app.patch('/pets/:id', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Change some fields of a pet (admin)',
+      description: 'A pet held by an open order keeps its status (409 PET_HAS_OPEN_ORDER). Honours If-Match.',
+      security: signedIn,
+      params: PetParams,
+      headers: IfMatchHeadersSchema,
+      body: PetPatchSchema,
+      response: { 200: PetSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      return sendVersioned(
+        reply,
+        await pets.patch(request.principal, request.params.id, request.body, expected),
+      );
+    },
+  });
+
+  app.delete('/pets/:id', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Delete a pet (admin)',
+      description: 'Refused with 409 PET_HAS_OPEN_ORDER while an open order holds the pet. Honours If-Match.',
+      security: signedIn,
+      params: PetParams,
+      headers: IfMatchHeadersSchema,
+      response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 409, 412) },
+    },
+    handler: async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      return sendNoContent(reply, await pets.delete(request.principal, request.params.id, expected));
+    },
+  });
+
+  app.post('/pets/:id/uploadImage', {
+    config: {
+      openapiBody: {
+        contentType: 'multipart/form-data',
+        schema: {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: {
+              type: 'string',
+              format: 'binary',
+              description: 'PNG, JPEG, GIF or WebP, judged by content',
+            },
+            additionalMetadata: {
+              type: 'string',
+              description: 'Accepted for Petstore compatibility; not stored',
+            },
+          },
+        },
+      },
+    },
+    schema: {
+      tags: ['pets'],
+      summary: 'Upload an image of a pet (admin)',
+      description: `Multipart field \`file\`; at most ${app.config.uploadMaxBytes} bytes. The image URL is appended to photoUrls.`,
+      security: signedIn,
+      params: PetParams,
+      response: { 201: PetSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+    },
+    handler: async (request, reply) => {
+      let bytes: Buffer | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'file' && part.fieldname === 'file' && bytes === undefined) {
+          bytes = await part.toBuffer();
+        } else if (part.type === 'file') {
+          part.file.resume(); // drain anything else; the files limit refuses a second file
+        }
+      }
+      if (!bytes)
+        throw Object.assign(new ValidationError('Invalid body: file: a file is required'), {
+          details: [{ path: 'file', message: 'a file is required' }],
+        });
+      return sendVersioned(reply, await pets.addImage(request.principal, request.params.id, bytes), 201);
+    },
+  });
+
+  app.get('/pets/:id/images/:imageId', {
+    schema: {
+      tags: ['pets'],
+      summary: 'Get an image of a pet',
+      params: ImageParams,
+      response: {
+        200: {
+          description: 'The image, with its real content type',
+          content: {
+            'image/png': { schema: z.string().meta({ format: 'binary' }) },
+            'image/jpeg': { schema: z.string().meta({ format: 'binary' }) },
+            'image/gif': { schema: z.string().meta({ format: 'binary' }) },
+            'image/webp': { schema: z.string().meta({ format: 'binary' }) },
+          },
+        },
+        ...errorResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const image = await pets.getImage(request.params.id, request.params.imageId);
+      return reply
+        .type(image.contentType)
+        .header('content-length', image.sizeBytes)
+        .header('cache-control', 'public, max-age=86400, immutable')
+        .send(image.stream as unknown as string); // a stream; the schema above only documents the bytes
+    },
+  });
+};

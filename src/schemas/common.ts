@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Ids are positive 32-bit integers; path parameters arrive as strings and are coerced. */
+export const IdSchema = z.number().int().positive().max(2147483647);
+export const IdParamSchema = z.coerce.number().int().positive().max(2147483647);
+export const TimestampSchema = z.iso.datetime().meta({ example: '2026-11-25T12:00:00.000Z' });
+
+export const ErrorSchema = z
+  .object({
+    statusCode: z.number().int(),
+    code: z.string().meta({ description: 'Stable SCREAMING_SNAKE identifier of the error' }),
+    error: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({
+    id: 'Error',
+    example: { statusCode: 404, code: 'PET_NOT_FOUND', error: 'Not Found', message: 'Pet 42 not found' },
+  });
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size, 1..100' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'Opaque cursor from the previous page’s `nextCursor`' }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null at the end' }),
+  });
+}
+
+/** A comma-separated query value, e.g. `status=available,pending`, parsed into a non-empty list. */
+export function commaList<T extends z.ZodType<unknown, string>>(item: T, description: string) {
+  return z
+    .string()
+    .max(1000)
+    .meta({ description })
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1).max(50));
+}
+
+export const NoContentSchema = z.undefined().meta({ description: 'No content' });
+export type PageQuery = z.infer<typeof PageQuerySchema>;
+
+export const IfMatchHeadersSchema = z.object({
+  'if-match': z.string().max(200).optional().meta({ description: 'The ETag last seen, e.g. "3"' }),
+});

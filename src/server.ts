@@ -1,0 +1,39 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const app = await buildApp({ config });
+if (config.jwt.secretWasGenerated) {
+  app.log.warn(
+    'JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart',
+  );
+}
+if (!config.admin) {
+  app.log.warn('ADMIN_USERNAME/ADMIN_PASSWORD are not set: no admin account was created');
+}
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'closing after an unexpected error');
+  else app.log.info({ signal }, 'closing');
+  await app.close();
+});
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  app.log.error({ err: error }, 'could not start listening');
+  process.exit(1);
+}

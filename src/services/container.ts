@@ -1,0 +1,47 @@
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { ChangeFeed } from '../events/change-feed.js';
+import { ImagesRepository } from '../repositories/images-repository.js';
+import { OrdersRepository } from '../repositories/orders-repository.js';
+import { PetsRepository } from '../repositories/pets-repository.js';
+import { SessionsRepository } from '../repositories/sessions-repository.js';
+import { UsersRepository } from '../repositories/users-repository.js';
+import { AuthService, type TokenSigner } from './auth-service.js';
+import { ImageStore } from './image-store.js';
+import { OrdersService } from './orders-service.js';
+import { PetsService } from './pets-service.js';
+import { Transactor } from './transactor.js';
+import { UsersService } from './users-service.js';
+
+export interface Services {
+  feed: ChangeFeed;
+  pets: PetsService;
+  orders: OrdersService;
+  users: UsersService;
+  auth: AuthService;
+}
+
+/** Wires repositories into services; both doors (REST and WebSocket) use the same instances. */
+export function createServices(database: DatabaseHandle, config: Config, signer: TokenSigner): Services {
+  const feed = new ChangeFeed();
+  const transactor = new Transactor(database.db, feed);
+  const petsRepository = new PetsRepository(database.engine);
+  const ordersRepository = new OrdersRepository(database.engine);
+  const usersRepository = new UsersRepository();
+  const sessionsRepository = new SessionsRepository();
+
+  const pets = new PetsService(
+    transactor,
+    petsRepository,
+    ordersRepository,
+    new ImagesRepository(),
+    new ImageStore(config.dataDir),
+  );
+  const orders = new OrdersService(transactor, ordersRepository, petsRepository, pets);
+  const users = new UsersService(transactor, usersRepository, sessionsRepository, orders);
+  const auth = new AuthService(transactor, usersRepository, sessionsRepository, signer, {
+    accessTokenSeconds: config.jwt.expiresInSeconds,
+    refreshTokenSeconds: config.refreshTokenExpiresInSeconds,
+  });
+  return { feed, pets, orders, users, auth };
+}

@@ -1,0 +1,49 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { EventDraft } from '../events/change-event.js';
+import type { ChangeFeed } from '../events/change-feed.js';
+
+/** A service answer plus the newest event seq it reflects (sent as `X-Event-Seq`). */
+export interface AtSeq<T> {
+  data: T;
+  seq: number;
+}
+
+/**
+ * Runs units of work. Writes commit their events in the same transaction and are published after commit;
+ * reads run in one snapshot with the seq they reflect.
+ */
+export class Transactor {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  async write<T>(work: (tx: Transaction<Database>, events: EventDraft[]) => Promise<T>): Promise<AtSeq<T>> {
+    const { data, committed, seq } = await this.db.transaction().execute(async (tx) => {
+      const drafts: EventDraft[] = [];
+      const data = await work(tx, drafts);
+      const committed = await this.feed.append(tx, drafts);
+      const seq = committed.at(-1)?.seq ?? (await this.feed.currentSeq(tx));
+      return { data, committed, seq };
+    });
+    this.feed.publish(committed);
+    return { data, seq };
+  }
+
+  /** A plain query outside any transaction, for lookups that report no seq. */
+  query<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return work(this.db);
+  }
+
+  /** A consistent snapshot: the data and the seq are read in one repeatable-read transaction. */
+  async read<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<AtSeq<T>> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const seq = await this.feed.currentSeq(tx);
+        return { data: await work(tx), seq };
+      });
+  }
+}
