@@ -3,14 +3,14 @@ import { Socket } from 'node:net';
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
 
 function reachable({ host, port }) {
+  const socket = new Socket();
   return new Promise((resolve) => {
-    const socket = new Socket();
     socket.setTimeout(1000);
     socket.once('connect', () => resolve(true));
     socket.once('timeout', () => resolve(false));
     socket.once('error', () => resolve(false));
     socket.connect(port, host);
-  }).finally(() => {});
+  }).finally(() => socket.destroy());
 }
 
 const typescript = {
@@ -31,7 +31,7 @@ function integration(engine) {
 
 export default async () => {
   const projects = [
-    { ...typescript, displayName: 'unit', testMatch: ['<rootDir>/src/__tests__/unit/**/*.test.ts'] },
+    { ...typescript, displayName: 'core', testMatch: ['<rootDir>/src/__tests__/core/**/*.test.ts'] },
     integration('sqlite'),
   ];
   if (await reachable(POSTGRES)) {

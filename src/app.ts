@@ -49,11 +49,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('config', config);
-  let draining = false;
-  app.decorate('isDraining', () => draining);
-  app.addHook('preClose', async () => {
-    draining = true;
-  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -8,8 +8,6 @@ declare module 'fastify' {
     config: Config;
     database: DatabaseHandle;
     services: Services;
-    /** True from the moment the node starts closing; /ready answers 503 from then on. */
-    isDraining: () => boolean;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

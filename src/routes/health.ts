@@ -31,7 +31,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['operations'],
       summary: 'Liveness and the state of each dependency',
-      response: { 200: HealthSchema },
+      response: { 200: HealthSchema, ...errorResponses() },
     },
     handler: async () => {
       const database: 'ok' | 'down' = (await databaseUp()) ? 'ok' : 'down';
@@ -53,7 +53,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: ReadySchema, 503: ErrorSchema.describe('Not ready (NOT_READY)'), ...errorResponses() },
     },
     handler: async () => {
-      if (app.isDraining() || !(await databaseUp())) throw new NotReadyError();
+      if (!(await databaseUp())) throw new NotReadyError();
       return { status: 'ready' as const };
     },
   });

@@ -14,22 +14,21 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** On PostgreSQL every test app gets a schema of its own, so suites never see each other's rows. */
+/** On PostgreSQL every test app gets a database of its own, so suites never see each other's rows. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (engine === 'sqlite') return { url: undefined, drop: async () => {} };
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  return {
-    url,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
+  const name = `petstore_test_${randomBytes(6).toString('hex')}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
       await client.end();
-    },
+    }
   };
+  await run(`create database ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }

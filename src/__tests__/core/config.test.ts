@@ -1,0 +1,88 @@
+import { ConfigError, loadConfig } from '../../config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs with no configuration at all: SQLite under ./data, port 3000, a generated secret', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: './data',
+      databaseUrl: undefined,
+      admin: undefined,
+      seedDemoData: true,
+      logLevel: 'info',
+      uploadMaxBytes: 5 * 1024 * 1024,
+      refreshTokenExpiresInSeconds: 7 * 86400,
+    });
+    expect(config.jwt).toEqual({
+      secret: expect.any(String),
+      secretWasGenerated: true,
+      expiresInSeconds: 3600,
+    });
+    expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).jwt.secret).not.toBe(config.jwt.secret);
+  });
+
+  it.each([
+    ['900', 900],
+    ['45s', 45],
+    ['15m', 900],
+    ['2h', 7200],
+    ['7d', 604800],
+  ])('reads the duration %s as %i seconds', (value, seconds) => {
+    expect(loadConfig({ JWT_EXPIRES_IN: value }).jwt.expiresInSeconds).toBe(seconds);
+  });
+
+  it('reads booleans, the admin pair and a PostgreSQL URL', () => {
+    const config = loadConfig({
+      SEED_DEMO_DATA: 'false',
+      ADMIN_USERNAME: 'root',
+      ADMIN_PASSWORD: 'long-enough',
+      DATABASE_URL: 'postgresql://u@db:5432/petstore',
+      JWT_SECRET: 'x'.repeat(32),
+    });
+    expect(config.seedDemoData).toBe(false);
+    expect(config.admin).toEqual({ username: 'root', password: 'long-enough' });
+    expect(config.databaseUrl).toBe('postgresql://u@db:5432/petstore');
+    expect(config.jwt.secretWasGenerated).toBe(false);
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ JWT_EXPIRES_IN: 'soon' }, 'JWT_EXPIRES_IN'],
+    [{ JWT_EXPIRES_IN: '0' }, 'JWT_EXPIRES_IN'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SEED_DEMO_DATA: 'maybe' }, 'SEED_DEMO_DATA'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ ADMIN_USERNAME: 'root' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_PASSWORD: 'long-enough' }, 'ADMIN_USERNAME'],
+    [{ UPLOAD_MAX_BYTES: '-1' }, 'UPLOAD_MAX_BYTES'],
+  ])('refuses %j naming %s', (env, variable) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${variable} `));
+  });
+
+  it('names every bad variable at once', () => {
+    expect(
+      problemsOf({ PORT: 'x', LOG_LEVEL: 'y' })
+        .map((problem) => problem.split(' ')[0])
+        .sort(),
+    ).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+});

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Runs the real entry point (src/server.ts through tsx) as its own process. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, deadline = Date.now() + 20_000): Promise<Response> {
+  while (Date.now() < deadline) {
+    try {
+      return await fetch(url);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'petstore-process-'));
+});
+afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+describe('the server process', () => {
+  it('starts on an empty SQLite directory with demo pets, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
+    try {
+      const health = await waitFor(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      const pets = await (await fetch(`http://127.0.0.1:${port}/api/v1/pets`)).json();
+      expect(pets.items.length).toBeGreaterThanOrEqual(5);
+      expect(server.output()).toContain('JWT_SECRET is not set');
+      expect((await fetch(`http://127.0.0.1:${port}/documentation/json`)).status).toBe(200);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
+  it('does not seed when SEED_DEMO_DATA=false', async () => {
+    const port = await freePort();
+    const server = startServer({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_DEMO_DATA: 'false',
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/health`);
+      const pets = await (await fetch(`http://127.0.0.1:${port}/api/v1/pets`)).json();
+      expect(pets.items).toEqual([]);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET is required when NODE_ENV=production'],
+    [{ DATABASE_URL: 'mysql://nowhere/db' }, 'DATABASE_URL'],
+  ])('refuses to start with %j, exiting 1 and naming the variable', async (env, expected) => {
+    const server = startServer({ DATA_DIR: dataDir, ...env });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain(expected);
+  });
+});

@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ NODE_ID: 'node-under-test' });
+});
+afterAll(() => t.close());
+
+describe('health and readiness', () => {
+  it('reports liveness, the node and each dependency on /health', async () => {
+    const response = await t.call({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      status: 'ok',
+      timestamp: expect.any(String),
+      uptime: expect.any(Number),
+      node: 'node-under-test',
+      services: { database: 'ok', redis: 'disabled' },
+    });
+  });
+
+  it('is ready while it has its database', async () => {
+    const response = await t.call({ method: 'GET', url: '/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('is degraded on /health and not ready once its database is gone', async () => {
+    const other = await startTestApp();
+    try {
+      await other.app.database.db.destroy();
+      expect((await other.call({ method: 'GET', url: '/health' })).json()).toMatchObject({
+        status: 'degraded',
+        services: { database: 'down' },
+      });
+      const ready = await other.call({ method: 'GET', url: '/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ code: 'NOT_READY', statusCode: 503 });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('request ids and errors', () => {
+  it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
+    const echoed = await t.call({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'client-id-123' },
+    });
+    expect(echoed.headers['x-request-id']).toBe('client-id-123');
+    const unsafe = await t.call({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'bad id\u0001<script>' },
+    });
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const generated = await t.call({ method: 'GET', url: '/api/v1/pets/999999' });
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown routes with the API error shape', async () => {
+    const response = await t.call({ method: 'GET', url: '/api/v1/nothing-here?x=1' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      error: 'Not Found',
+      message: 'Route GET /api/v1/nothing-here not found',
+    });
+  });
+
+  it('hides internals of an unexpected failure behind a plain 500', async () => {
+    const other = await startTestApp();
+    try {
+      other.app.services.pets.inventory = () =>
+        Promise.reject(new Error('SELECT secret FROM internals failed at db.ts:42'));
+      const response = await other.call({ method: 'GET', url: '/api/v1/store/inventory' });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({
+        statusCode: 500,
+        code: 'INTERNAL_ERROR',
+        error: 'Internal Server Error',
+        message: 'Something went wrong on our side',
+      });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const response = await t.call({ method: 'GET', url: '/documentation/json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    // swagger-parser loads an ESM-only dependency that Jest's module system cannot require; plain Node can.
+    const file = join(t.dataDir, 'openapi.json');
+    await writeFile(file, response.body);
+    const validate = `require('@apidevtools/swagger-parser').validate(process.argv[1]).then(() => console.log('valid'))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', validate, file]);
+    expect(stdout.trim()).toBe('valid');
+  });
+
+  it('lists every route with a summary, a tag, its responses, and a security requirement where sign-in is needed', async () => {
+    const document = (await t.call({ method: 'GET', url: '/documentation/json' })).json();
+    const routes = t.app.printRoutes({ commonPrefix: false }).split('\n').filter(Boolean);
+    expect(routes.length).toBeGreaterThan(0);
+    const expected = [
+      'GET /api/v1/pets',
+      'GET /api/v1/pets/findByStatus',
+      'GET /api/v1/pets/findByTags',
+      'GET /api/v1/pets/{id}',
+      'POST /api/v1/pets',
+      'PUT /api/v1/pets/{id}',
+      'PATCH /api/v1/pets/{id}',
+      'DELETE /api/v1/pets/{id}',
+      'POST /api/v1/pets/{id}/uploadImage',
+      'GET /api/v1/pets/{id}/images/{imageId}',
+      'GET /api/v1/store/inventory',
+      'POST /api/v1/store/order',
+      'GET /api/v1/store/orders',
+      'GET /api/v1/store/order/{orderId}',
+      'PATCH /api/v1/store/order/{orderId}',
+      'DELETE /api/v1/store/order/{orderId}',
+      'POST /api/v1/users',
+      'POST /api/v1/users/createWithList',
+      'GET /api/v1/users',
+      'GET /api/v1/users/me',
+      'GET /api/v1/users/{username}',
+      'PUT /api/v1/users/{username}',
+      'DELETE /api/v1/users/{username}',
+      'POST /api/v1/auth/login',
+      'GET /api/v1/users/login',
+      'POST /api/v1/auth/refresh',
+      'POST /api/v1/auth/logout',
+      'GET /api/v1/users/logout',
+      'GET /health',
+      'GET /ready',
+    ];
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual([...expected].sort());
+    const signInFree = new Set([
+      'GET',
+      'POST /api/v1/users',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/refresh',
+    ]);
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(
+        operations as Record<string, Record<string, unknown>>,
+      )) {
+        expect(operation.summary).toEqual(expect.any(String));
+        expect((operation.tags as string[]).length).toBeGreaterThan(0);
+        expect(Object.keys(operation.responses as object).length).toBeGreaterThan(0);
+        const key = `${method.toUpperCase()} ${path}`;
+        const needsSignIn =
+          !signInFree.has(key) &&
+          !(method === 'get' && !/users|store\/order/.test(path)) &&
+          key !== 'GET /api/v1/users/login';
+        expect([key, Boolean(operation.security)]).toEqual([key, needsSignIn]);
+      }
+    }
+  });
+
+  it('serves Swagger UI', async () => {
+    const response = await t.call({ method: 'GET', url: '/documentation/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.body).toContain('swagger');
+  });
+});
