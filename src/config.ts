@@ -69,6 +69,9 @@ const EnvironmentSchema = z
 
 type Environment = z.output<typeof EnvironmentSchema>;
 
+/** Every environment variable the service reads (documented in .env.example and the README). */
+export const configVariables = Object.keys(EnvironmentSchema.shape);
+
 export interface Config {
   env: Environment['NODE_ENV'];
   port: number;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { engine } from '../helpers/test-database.js';
 
 let t: TestApp;
 
@@ -43,6 +44,21 @@ describe('health and readiness', () => {
       expect(ready.json()).toMatchObject({ code: 'NOT_READY', statusCode: 503 });
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('demo data', () => {
+  it(`is seeded into a new database on SQLite only (this run: ${engine}), once`, async () => {
+    const seeded = await startTestApp({ SEED_DEMO_DATA: 'true' });
+    try {
+      const count = async () =>
+        (await seeded.call({ method: 'GET', url: '/api/v1/pets?limit=100' })).json().items.length;
+      expect(await count()).toBe(engine === 'sqlite' ? 6 : 0);
+      await seeded.app.services.users.ensureAdmin('admin', 'whatever-password');
+      expect(await count()).toBe(engine === 'sqlite' ? 6 : 0);
+    } finally {
+      await seeded.close();
     }
   });
 });
