@@ -8,7 +8,7 @@ describe('the configuration documentation', () => {
     expect(configVariables.length).toBeGreaterThan(10);
     for (const variable of configVariables) {
       expect([variable, new RegExp(`^${variable}=`, 'm').test(example)]).toEqual([variable, true]);
-      expect([variable, new RegExp(`^\\| \`${variable}\` \\|`, 'm').test(readme)]).toEqual([variable, true]);
+      expect([variable, new RegExp(`^\\| \`${variable}\` *\\|`, 'm').test(readme)]).toEqual([variable, true]);
     }
   });
 });
