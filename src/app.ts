@@ -7,6 +7,7 @@ import authentication from './plugins/authentication.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import openapi from './plugins/openapi.js';
+import realtime from './plugins/realtime.js';
 import services from './plugins/services.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(database);
   await app.register(services);
   await app.register(authentication);
+  await app.register(realtime);
 
   await app.register(healthRoutes);
   await app.register(

@@ -56,6 +56,31 @@ const EnvironmentSchema = z
       .int()
       .min(1024)
       .default(5 * 1024 * 1024),
+    EVENT_RETENTION: z.coerce.number().int().min(100).default(10_000),
+    EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
+    WS_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+    WS_MESSAGE_BURST: z.coerce.number().int().min(1).default(20),
+    WS_MAX_FRAME_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
+    WS_ALLOWED_ORIGINS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .transform((value) =>
+          value
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean),
+        )
+        .optional(),
+    ),
+    WS_PING_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
+    WS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
+    WS_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(10).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -86,6 +111,17 @@ export interface Config {
   seedDemoData: boolean;
   bodyLimitBytes: number;
   uploadMaxBytes: number;
+  events: { retention: number; pruneIntervalMs: number };
+  websocket: {
+    maxConnectionsPerIp: number;
+    messagesPerMinute: number;
+    messageBurst: number;
+    maxFrameBytes: number;
+    allowedOrigins: string[] | undefined;
+    pingIntervalMs: number;
+    requestTimeoutMs: number;
+    maxQueuedMessages: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -123,5 +159,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: env.SEED_DEMO_DATA,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    events: { retention: env.EVENT_RETENTION, pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS },
+    websocket: {
+      maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
+      messagesPerMinute: env.WS_MESSAGES_PER_MINUTE,
+      messageBurst: env.WS_MESSAGE_BURST,
+      maxFrameBytes: env.WS_MAX_FRAME_BYTES,
+      allowedOrigins: env.WS_ALLOWED_ORIGINS,
+      pingIntervalMs: env.WS_PING_INTERVAL_MS,
+      requestTimeoutMs: env.WS_REQUEST_TIMEOUT_MS,
+      maxQueuedMessages: env.WS_MAX_QUEUED_MESSAGES,
+    },
   };
 }

@@ -106,6 +106,13 @@ export const UnsupportedMediaTypeError = defineError(
   '%s',
   'The content type is not accepted here',
 );
+// 429
+export const RateLimitedError = defineError(
+  'RATE_LIMITED',
+  429,
+  '%s',
+  'Too many requests; wait for Retry-After',
+);
 // 5xx
 export const InternalError = defineError('INTERNAL_ERROR', 500, 'Something went wrong on our side');
 export const NotReadyError = defineError('NOT_READY', 503, 'This node is not ready to serve traffic');

@@ -73,6 +73,26 @@ export class ChangeFeed {
     );
   }
 
+  /** The seq just before the oldest event still kept: replay can start from here or later. */
+  async replayableFrom(db: Executor): Promise<number> {
+    const row = await db
+      .selectFrom('changeEvents')
+      .select((eb) => eb.fn.min('seq').as('oldest'))
+      .executeTakeFirst();
+    const oldest = row?.oldest;
+    return oldest === null || oldest === undefined ? await this.currentSeq(db) : Number(oldest) - 1;
+  }
+
+  /** Deletes all but the newest `keep` events; returns how many went. */
+  async prune(db: Executor, keep: number): Promise<number> {
+    const newest = await this.currentSeq(db);
+    const result = await db
+      .deleteFrom('changeEvents')
+      .where('seq', '<=', newest - keep)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Called after commit: hands the events to local listeners (the realtime gateway, fan-out). */
   publish(events: ChangeEvent[]): void {
     for (const event of events) this.committed.emit('event', event);

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Actor } from '../services/access.js';
+import type { RealtimeGateway } from '../realtime/gateway.js';
 import type { Services } from '../services/container.js';
 
 declare module 'fastify' {
@@ -8,6 +9,7 @@ declare module 'fastify' {
     config: Config;
     database: DatabaseHandle;
     services: Services;
+    realtime: RealtimeGateway;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

@@ -1,7 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import fp from 'fastify-plugin';
 import { TokenExpiredError, TokenInvalidError } from '../errors.js';
-import type { AccessClaims, TokenSigner } from '../services/auth-service.js';
+import type { TokenSigner, VerifiedClaims } from '../services/auth-service.js';
 import { createServices } from '../services/container.js';
 import { seedDemoPets } from '../services/demo-data.js';
 import './fastify-decorations.js';
@@ -17,15 +17,21 @@ export default fp(
     const signer: TokenSigner = {
       sign: (claims, seconds) => app.jwt.sign(claims, { expiresIn: `${seconds}s` }),
       verify: (token) => {
-        let claims: Partial<AccessClaims>;
+        let claims: Partial<VerifiedClaims>;
         try {
-          claims = app.jwt.verify<Partial<AccessClaims>>(token);
+          claims = app.jwt.verify<Partial<VerifiedClaims>>(token);
         } catch (error) {
           if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new TokenExpiredError();
           throw new TokenInvalidError();
         }
-        if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new TokenInvalidError();
-        return { sub: claims.sub, sid: claims.sid };
+        if (
+          typeof claims.sub !== 'string' ||
+          typeof claims.sid !== 'string' ||
+          typeof claims.exp !== 'number'
+        ) {
+          throw new TokenInvalidError();
+        }
+        return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
       },
     };
     const services = createServices(app.database, app.config, signer);

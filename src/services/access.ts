@@ -7,6 +7,8 @@ export interface Principal {
   username: string;
   role: Role;
   sessionId: string;
+  /** When the access token that identified the caller expires (epoch ms). */
+  expiresAt: number;
 }
 
 /** The caller, or null when anonymous. Services decide access; both doors (REST, WebSocket) pass it in. */

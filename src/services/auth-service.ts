@@ -5,6 +5,7 @@ import {
   RefreshTokenReusedError,
   SessionRevokedError,
 } from '../errors.js';
+import type { SessionRevocations } from '../events/session-revocations.js';
 import type { SessionsRepository } from '../repositories/sessions-repository.js';
 import type { UsersRepository } from '../repositories/users-repository.js';
 import type { Credentials, TokenPair } from '../schemas/auth.js';
@@ -17,13 +18,18 @@ export interface AccessClaims {
   sid: string;
 }
 
+export interface VerifiedClaims extends AccessClaims {
+  /** Expiry, in seconds since the epoch. */
+  exp: number;
+}
+
 /**
  * Signs and verifies access tokens. Implemented over @fastify/jwt by the auth plugin;
  * `verify` throws TokenExpiredError or TokenInvalidError.
  */
 export interface TokenSigner {
   sign(claims: AccessClaims, expiresInSeconds: number): string;
-  verify(token: string): AccessClaims;
+  verify(token: string): VerifiedClaims;
 }
 
 export interface AuthSettings {
@@ -44,6 +50,7 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly signer: TokenSigner,
     private readonly settings: AuthSettings,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async login(credentials: Credentials): Promise<TokenPair> {
@@ -79,7 +86,10 @@ export class AuthService {
       return 'reused';
     });
     if (outcome === 'invalid') throw new InvalidRefreshTokenError();
-    if (outcome === 'reused') throw new RefreshTokenReusedError();
+    if (outcome === 'reused') {
+      this.revocations.publish({ sessionId });
+      throw new RefreshTokenReusedError();
+    }
     return this.issue(outcome.userId, sessionId, nextSecret);
   }
 
@@ -88,6 +98,7 @@ export class AuthService {
     await this.transactor.write((tx) =>
       this.sessions.revoke(tx, principal.sessionId, new Date().toISOString()),
     );
+    this.revocations.publish({ sessionId: principal.sessionId });
   }
 
   /** Resolves an access token to its principal; the session must still be live, so logout takes effect at once. */
@@ -102,7 +113,13 @@ export class AuthService {
     ) {
       throw new SessionRevokedError();
     }
-    return { userId: session.userId, username: session.username, role: session.role, sessionId: session.id };
+    return {
+      userId: session.userId,
+      username: session.username,
+      role: session.role,
+      sessionId: session.id,
+      expiresAt: claims.exp * 1000,
+    };
   }
 
   private issue(userId: number, sessionId: string, secret: string): TokenPair {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { ChangeFeed } from '../events/change-feed.js';
+import { SessionRevocations } from '../events/session-revocations.js';
 import { ImagesRepository } from '../repositories/images-repository.js';
 import { OrdersRepository } from '../repositories/orders-repository.js';
 import { PetsRepository } from '../repositories/pets-repository.js';
@@ -15,6 +16,7 @@ import { UsersService } from './users-service.js';
 
 export interface Services {
   feed: ChangeFeed;
+  revocations: SessionRevocations;
   pets: PetsService;
   orders: OrdersService;
   users: UsersService;
@@ -24,6 +26,7 @@ export interface Services {
 /** Wires repositories into services; both doors (REST and WebSocket) use the same instances. */
 export function createServices(database: DatabaseHandle, config: Config, signer: TokenSigner): Services {
   const feed = new ChangeFeed();
+  const revocations = new SessionRevocations();
   const transactor = new Transactor(database.db, feed);
   const petsRepository = new PetsRepository(database.engine);
   const ordersRepository = new OrdersRepository(database.engine);
@@ -38,10 +41,18 @@ export function createServices(database: DatabaseHandle, config: Config, signer:
     new ImageStore(config.dataDir),
   );
   const orders = new OrdersService(transactor, ordersRepository, petsRepository, pets);
-  const users = new UsersService(transactor, usersRepository, sessionsRepository, orders);
-  const auth = new AuthService(transactor, usersRepository, sessionsRepository, signer, {
+  const users = new UsersService(transactor, usersRepository, sessionsRepository, orders, revocations);
+  const settings = {
     accessTokenSeconds: config.jwt.expiresInSeconds,
     refreshTokenSeconds: config.refreshTokenExpiresInSeconds,
-  });
-  return { feed, pets, orders, users, auth };
+  };
+  const auth = new AuthService(
+    transactor,
+    usersRepository,
+    sessionsRepository,
+    signer,
+    settings,
+    revocations,
+  );
+  return { feed, revocations, pets, orders, users, auth };
 }

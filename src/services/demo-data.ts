@@ -42,7 +42,13 @@ const DEMO_PETS: PetInput[] = [
 ];
 
 /** The system itself, for start-up work that no user performs. */
-const SYSTEM: Principal = { userId: 0, username: 'system', role: 'admin', sessionId: 'system' };
+const SYSTEM: Principal = {
+  userId: 0,
+  username: 'system',
+  role: 'admin',
+  sessionId: 'system',
+  expiresAt: Infinity,
+};
 
 /** Seeds a handful of pets into a database that has never recorded a change. Returns how many. */
 export async function seedDemoPets(services: Services): Promise<number> {

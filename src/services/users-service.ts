@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { ForbiddenError, LastAdminError, UserNotFoundError, UsernameTakenError } from '../errors.js';
+import type { SessionRevocations } from '../events/session-revocations.js';
 import type { SessionsRepository } from '../repositories/sessions-repository.js';
 import { toUser, type UserChanges, type UsersRepository } from '../repositories/users-repository.js';
 import type { NewUser, Role, SignUp, User, UserUpdate } from '../schemas/users.js';
@@ -17,6 +18,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly ordersService: OrdersService,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** Anyone may sign up; the account is always a customer. */
@@ -68,7 +70,8 @@ export class UsersService {
     const { password, ...profile } = update;
     const changes: UserChanges = { ...profile };
     if (password !== undefined) changes.passwordHash = await hashPassword(password);
-    return this.transactor.write(async (tx) => {
+    const now = new Date().toISOString();
+    const result = await this.transactor.write(async (tx) => {
       const user = await this.mustFind(tx, username);
       if (update.role !== undefined && update.role !== user.role) {
         if (!isAdmin(principal)) throw new ForbiddenError('Only an admin may change a role');
@@ -76,24 +79,35 @@ export class UsersService {
       }
       const updated = await this.users.update(tx, user.id, changes);
       if (password !== undefined) {
-        // A new password ends every other session of the account.
-        const keep = principal.userId === user.id ? principal.sessionId : undefined;
-        await this.sessions.revokeAllForUser(tx, user.id, new Date().toISOString(), keep);
+        await this.sessions.revokeAllForUser(tx, user.id, now, this.sessionKeptBy(principal, user.id));
       }
       return toUser(updated);
     });
+    if (password !== undefined) {
+      // A new password ends every other session of the account.
+      const exceptSessionId = this.sessionKeptBy(principal, result.data.id);
+      this.revocations.publish({ userId: result.data.id, ...(exceptSessionId ? { exceptSessionId } : {}) });
+    }
+    return result;
   }
 
   /** Deletes the account, its sessions and its orders (releasing the pets they held). */
-  delete(actor: Actor, username: string): Promise<AtSeq<{ id: number }>> {
+  async delete(actor: Actor, username: string): Promise<AtSeq<{ id: number }>> {
     this.requireSelfOrAdmin(actor, username);
-    return this.transactor.write(async (tx, events) => {
+    const result = await this.transactor.write(async (tx, events) => {
       const user = await this.mustFind(tx, username);
       if (user.role === 'admin') await this.refuseLastAdmin(tx);
       await this.ordersService.removeAllForUserWithin(tx, events, user.id);
       await this.users.delete(tx, user.id);
       return { id: user.id };
     });
+    this.revocations.publish({ userId: result.data.id });
+    return result;
+  }
+
+  /** The session that changing a password keeps: the caller's own, when they change their own. */
+  private sessionKeptBy(principal: Principal, userId: number): string | undefined {
+    return principal.userId === userId ? principal.sessionId : undefined;
   }
 
   private requireSelfOrAdmin(actor: Actor, username: string): Principal {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
@@ -12,6 +13,10 @@ export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 export interface TestApp {
   app: FastifyInstance;
   dataDir: string;
+  /** Listens on 127.0.0.1 (the same port again after a restart) and returns the base URLs. */
+  listen(): Promise<{ http: string; ws: string; port: number }>;
+  /** Closes the app and builds a new one on the same database, as a process restart would. */
+  restart(): Promise<void>;
   /** app.inject with a bearer token and JSON body when given. */
   call(options: CallOptions): Promise<LightMyRequestResponse>;
   login(username: string, password: string): Promise<string>;
@@ -38,19 +43,27 @@ let customerCount = 0;
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'petstore-test-'));
   const database = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    SEED_DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const app = await buildApp({ config, logger: false });
-  const tracker = new DocumentedStatusTracker(app);
+  const config = () =>
+    loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      SEED_DEMO_DATA: 'false',
+      JWT_SECRET: 'a-secret-for-tests-only-0123456789abcdef',
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+  let app = await buildApp({ config: config(), logger: false });
+  let tracker = new DocumentedStatusTracker(app);
   await app.ready();
+  let port = 0;
+  const listen = async () => {
+    await app.listen({ port, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+    return { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws`, port };
+  };
 
   const call = (options: CallOptions) =>
     app.inject({
@@ -71,8 +84,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 
   let adminToken: string | undefined;
   return {
-    app,
+    get app() {
+      return app;
+    },
     dataDir,
+    listen,
+    restart: async () => {
+      const wasListening = port !== 0 && app.server.listening;
+      await app.close();
+      app = await buildApp({ config: config(), logger: false });
+      tracker = new DocumentedStatusTracker(app);
+      await app.ready();
+      if (wasListening) await listen();
+    },
     call,
     login,
     adminToken: async () => (adminToken ??= await login(ADMIN.username, ADMIN.password)),

@@ -1,0 +1,294 @@
+/**
+ * A small typed client for the Pet Store WebSocket API, for Node and browsers.
+ * It reconnects with exponential backoff and jitter, re-authenticates, and resumes every subscription
+ * from the last `seq` it saw, so a subscriber misses nothing across drops.
+ */
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'resyncing' | 'closed';
+
+export interface ChangeNotification<T = unknown> {
+  event: string;
+  payload: T;
+  topic: string;
+  seq: number;
+}
+
+export interface ClientOptions {
+  /** e.g. `ws://localhost:3000/ws` */
+  url: string;
+  /** A token, or a hook that returns a fresh one; called on every (re)connect and when a session expires. */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
+  requestTimeoutMs?: number;
+  reconnect?: { enabled?: boolean; initialDelayMs?: number; maxDelayMs?: number };
+  /** A WebSocket implementation; defaults to the global one, or the `ws` package on Node. */
+  WebSocket?: WebSocketConstructor;
+}
+
+type WebSocketConstructor = new (url: string) => WebSocketLike;
+interface WebSocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: { data?: unknown; code?: number }) => void,
+  ): void;
+}
+
+interface Pending {
+  resolve: (payload: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface Subscription {
+  topics: Set<string>;
+  handler: (notification: ChangeNotification) => void;
+}
+
+/** An error answer from the server (or TIMEOUT / DISCONNECTED from the client itself). */
+export class PetstoreRequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly payload?: unknown,
+  ) {
+    super(message);
+    this.name = 'PetstoreRequestError';
+  }
+}
+
+type Listener = (value: unknown) => void;
+const OPEN = 1;
+
+export class PetstoreClient {
+  state: ConnectionState = 'closed';
+  /** The newest event seq received; subscriptions resume after it. */
+  lastSeq: number | undefined;
+  private socket: WebSocketLike | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private nextId = 0;
+  private attempt = 0;
+  private stopped = true;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly options: Required<Pick<ClientOptions, 'requestTimeoutMs'>> & ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = { requestTimeoutMs: 10_000, ...options };
+  }
+
+  /** `state` (ConnectionState), `resync` (seq: events before it were not replayed; reload over REST),
+   * `session.expired`, `lagged`, `notification` (any server notification). Returns an unsubscribe function. */
+  on(
+    event: 'state' | 'resync' | 'session.expired' | 'lagged' | 'notification',
+    listener: Listener,
+  ): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Connects, authenticates when a token is configured, and resumes subscriptions. */
+  async connect(): Promise<void> {
+    this.stopped = false;
+    await this.open();
+  }
+
+  async request<T = unknown>(action: string, payload: unknown = {}): Promise<T> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN)
+      throw new PetstoreRequestError('DISCONNECTED', 'Not connected');
+    const correlationId = `c${++this.nextId}`;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(
+          new PetstoreRequestError(
+            'TIMEOUT',
+            `${action} got no answer in ${this.options.requestTimeoutMs} ms`,
+          ),
+        );
+      }, this.options.requestTimeoutMs);
+      this.pending.set(correlationId, { resolve: resolve as (payload: unknown) => void, reject, timer });
+      socket.send(JSON.stringify({ type: 'request', correlationId, timestamp: Date.now(), action, payload }));
+    });
+  }
+
+  /** Subscribes to topics; `handler` gets their change events in seq order. Pass `since` to replay first. */
+  async subscribe(
+    topics: string[],
+    handler: (notification: ChangeNotification) => void,
+    options: { since?: number } = {},
+  ): Promise<{ topics: string[]; seq: number }> {
+    const subscription = { topics: new Set(topics), handler };
+    this.subscriptions.add(subscription);
+    if (options.since !== undefined && (this.lastSeq === undefined || options.since < this.lastSeq)) {
+      this.lastSeq = options.since;
+    }
+    const answer = await this.request<{ topics: string[]; seq: number }>('subscribe', {
+      topics,
+      ...(options.since !== undefined ? { since: options.since } : {}),
+    });
+    this.lastSeq ??= answer.seq;
+    return answer;
+  }
+
+  async unsubscribe(topics: string[]): Promise<void> {
+    for (const subscription of this.subscriptions) {
+      for (const topic of topics) subscription.topics.delete(topic);
+      if (subscription.topics.size === 0) this.subscriptions.delete(subscription);
+    }
+    await this.request('unsubscribe', { topics });
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.close(1000, 'client closing');
+    this.setState('closed');
+  }
+
+  private async open(): Promise<void> {
+    this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const Impl =
+      this.options.WebSocket ??
+      (globalThis.WebSocket as unknown as WebSocketConstructor | undefined) ??
+      (await loadWs());
+    const socket = new Impl(this.options.url);
+    this.socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      let opened = false;
+      socket.addEventListener('message', (event) => {
+        const frame = JSON.parse(String(event.data)) as Record<string, unknown>;
+        if (frame.type === 'notification' && frame.event === 'connect' && !opened) {
+          opened = true;
+          resolve();
+        }
+        this.onFrame(frame);
+      });
+      socket.addEventListener('error', () => {
+        if (!opened)
+          reject(new PetstoreRequestError('DISCONNECTED', `Could not connect to ${this.options.url}`));
+      });
+      socket.addEventListener('close', () => {
+        if (!opened)
+          reject(new PetstoreRequestError('DISCONNECTED', `Could not connect to ${this.options.url}`));
+        if (this.socket === socket) this.onClosed();
+      });
+    });
+    await this.authenticate();
+    await this.resume();
+    this.attempt = 0;
+    this.setState('open');
+  }
+
+  private async authenticate(): Promise<void> {
+    const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    if (token) await this.request('authenticate', { token });
+  }
+
+  /** Re-subscribes every topic after the last seq seen; on RESYNC_REQUIRED starts fresh and says so. */
+  private async resume(): Promise<void> {
+    const topics = [...new Set([...this.subscriptions].flatMap((subscription) => [...subscription.topics]))];
+    if (topics.length === 0) return;
+    try {
+      const since = this.lastSeq;
+      await this.request('subscribe', { topics, ...(since !== undefined ? { since } : {}) });
+    } catch (error) {
+      if (!(error instanceof PetstoreRequestError) || error.code !== 'RESYNC_REQUIRED') throw error;
+      this.setState('resyncing');
+      const answer = await this.request<{ seq: number }>('subscribe', { topics });
+      this.lastSeq = answer.seq;
+      this.emit('resync', answer.seq);
+    }
+  }
+
+  private onFrame(frame: Record<string, unknown>): void {
+    if (frame.type === 'response') {
+      const pending = this.pending.get(frame.correlationId as string);
+      if (!pending) return;
+      this.pending.delete(frame.correlationId as string);
+      clearTimeout(pending.timer);
+      if (frame.status === 'success') {
+        pending.resolve(frame.payload);
+      } else {
+        const error = frame.payload as { code: string; message: string };
+        pending.reject(new PetstoreRequestError(error.code, error.message, error));
+      }
+      return;
+    }
+    if (frame.type !== 'notification') return;
+    this.emit('notification', frame);
+    if (typeof frame.seq === 'number') {
+      this.onEvent(frame as unknown as ChangeNotification);
+    } else if (frame.event === 'session.expired') {
+      this.emit('session.expired', frame.payload);
+      if (typeof this.options.token === 'function')
+        void this.authenticate()
+          .then(() => this.resume())
+          .catch(() => {});
+    } else if (frame.event === 'lagged') {
+      this.emit('lagged', frame.payload);
+    }
+  }
+
+  private onEvent(notification: ChangeNotification): void {
+    if (this.lastSeq !== undefined && notification.seq <= this.lastSeq) return; // already seen
+    this.lastSeq = notification.seq;
+    const [collection] = notification.topic.split(':');
+    const id = (notification.payload as { id?: number } | null)?.id;
+    const candidates = [notification.topic, collection, id !== undefined ? `${collection}:${id}` : undefined];
+    for (const subscription of this.subscriptions) {
+      if (candidates.some((topic) => topic !== undefined && subscription.topics.has(topic))) {
+        subscription.handler(notification);
+      }
+    }
+  }
+
+  private onClosed(): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new PetstoreRequestError('DISCONNECTED', 'The connection closed'));
+      this.pending.delete(id);
+    }
+    if (this.stopped || this.options.reconnect?.enabled === false) {
+      this.setState('closed');
+      return;
+    }
+    this.setState('reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const initial = this.options.reconnect?.initialDelayMs ?? 250;
+    const max = this.options.reconnect?.maxDelayMs ?? 10_000;
+    // Full jitter: a uniformly random delay up to the exponential ceiling spreads a crowd of reconnecting clients.
+    const delay = Math.random() * Math.min(max, initial * 2 ** this.attempt);
+    this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      if (this.stopped) return;
+      // A failed attempt either closed the socket (onClosed schedules the next one) or failed to resume.
+      this.open().catch(() => {
+        if (this.socket?.readyState === OPEN) this.socket.close(4000, 'could not resume');
+      });
+    }, delay);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private emit(event: string, value: unknown): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(value);
+  }
+}
+
+async function loadWs(): Promise<WebSocketConstructor> {
+  const module = await import('ws');
+  return module.default as unknown as WebSocketConstructor;
+}

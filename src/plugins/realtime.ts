@@ -1,0 +1,63 @@
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebSocket } from 'ws';
+import { ForbiddenError, RateLimitedError } from '../errors.js';
+import { startPruning } from '../events/retention.js';
+import { RealtimeGateway } from '../realtime/gateway.js';
+import { asyncApiDocument } from '../realtime/asyncapi.js';
+import './fastify-decorations.js';
+
+/** `GET /ws`: the WebSocket door, with its upgrade-time limits (origin, connections per IP). */
+export default fp(
+  async (app) => {
+    const { config } = app;
+    const gateway = new RealtimeGateway(
+      app.services,
+      app.database.db,
+      { ...config.websocket, nodeId: config.nodeId },
+      app.log.child({ component: 'realtime' }),
+    );
+    await gateway.start();
+    app.decorate('realtime', gateway);
+    const stopPruning = startPruning(
+      app.services.feed,
+      app.database.db,
+      { retention: config.events.retention, intervalMs: config.events.pruneIntervalMs },
+      app.log,
+    );
+    app.addHook('onClose', async () => stopPruning());
+
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: config.websocket.maxFrameBytes },
+      preClose: async () => {
+        await gateway.close();
+      },
+    });
+
+    const allowed = config.websocket.allowedOrigins;
+    app.get(
+      '/ws',
+      {
+        websocket: true,
+        schema: { hide: true },
+        preValidation: async (request, reply) => {
+          const origin = request.headers.origin;
+          if (allowed && origin !== undefined && !allowed.includes(origin)) {
+            throw new ForbiddenError(`Origin ${origin} is not allowed`);
+          }
+          if (gateway.connectionsFrom(request.ip) >= config.websocket.maxConnectionsPerIp) {
+            reply.header('retry-after', '10');
+            throw new RateLimitedError('Too many open connections from this address');
+          }
+        },
+      },
+      (socket: WebSocket, request: FastifyRequest) => {
+        gateway.attach(socket, request.ip, request.principal);
+      },
+    );
+
+    app.get('/documentation/asyncapi.json', { schema: { hide: true } }, async () => asyncApiDocument());
+  },
+  { name: 'realtime', dependencies: ['services', 'authentication'] },
+);

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { OrderSchema } from '../schemas/orders.js';
+import { InventorySchema, PetSchema } from '../schemas/pets.js';
+import {
+  ActionPayloadSchemas,
+  NotificationFrameSchema,
+  RequestFrameSchema,
+  ResponseFrameSchema,
+  WS_ERROR_CODES,
+} from '../schemas/ws.js';
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+
+const DeletedSchema = z.object({ id: z.number().int(), userId: z.number().int().optional() });
+
+const EVENTS: Record<string, { topics: string; payload: z.ZodType; summary: string }> = {
+  'pet.created': { topics: 'pets, pets:<id>', payload: PetSchema, summary: 'A pet was added' },
+  'pet.updated': { topics: 'pets, pets:<id>', payload: PetSchema, summary: 'A pet changed' },
+  'pet.deleted': { topics: 'pets, pets:<id>', payload: DeletedSchema, summary: 'A pet was deleted' },
+  'order.placed': { topics: 'orders, orders:<id>', payload: OrderSchema, summary: 'An order was placed' },
+  'order.updated': { topics: 'orders, orders:<id>', payload: OrderSchema, summary: 'An order moved on' },
+  'order.deleted': {
+    topics: 'orders, orders:<id>',
+    payload: DeletedSchema,
+    summary: 'An order was cancelled',
+  },
+  'inventory.changed': {
+    topics: 'inventory',
+    payload: InventorySchema,
+    summary: 'The counts by status changed',
+  },
+};
+
+const CONTROL: Record<string, { payload: z.ZodType; summary: string }> = {
+  connect: { payload: z.object({ clientId: z.string(), node: z.string() }), summary: 'Sent once on connect' },
+  'session.expired': {
+    payload: z.object({ reason: z.enum(['expired', 'revoked']), droppedTopics: z.array(z.string()) }),
+    summary: 'The session ended; private subscriptions were dropped, public ones kept',
+  },
+  lagged: {
+    payload: z.object({ resumeFrom: z.number().int() }),
+    summary:
+      'The client fell too far behind; the socket closes with 1013. Resubscribe with since = resumeFrom',
+  },
+};
+
+/** The WebSocket contract as an AsyncAPI 3 document, generated from the same zod schemas that validate frames. */
+export function asyncApiDocument() {
+  const messages: Record<string, unknown> = {
+    response: {
+      name: 'response',
+      summary: `The answer to a request, same correlationId. Errors carry the REST error body with code one of ${WS_ERROR_CODES.join(', ')}`,
+      payload: jsonSchema(ResponseFrameSchema, 'output'),
+    },
+  };
+  const operations: Record<string, unknown> = {};
+  for (const [action, schema] of Object.entries(ActionPayloadSchemas)) {
+    messages[action] = {
+      name: action,
+      summary: `Request frame with action "${action}"`,
+      payload: {
+        ...jsonSchema(RequestFrameSchema),
+        properties: {
+          ...jsonSchema(RequestFrameSchema).properties,
+          action: { const: action },
+          payload: jsonSchema(schema),
+        },
+      },
+    };
+    operations[action] = {
+      action: 'send',
+      channel: { $ref: '#/channels/ws' },
+      messages: [{ $ref: `#/channels/ws/messages/${action}` }],
+      reply: { channel: { $ref: '#/channels/ws' }, messages: [{ $ref: '#/channels/ws/messages/response' }] },
+    };
+  }
+  const notifications = {
+    ...Object.fromEntries(
+      Object.entries(EVENTS).map(([name, event]) => [
+        name,
+        { ...event, summary: `${event.summary} (topics ${event.topics})` },
+      ]),
+    ),
+    ...CONTROL,
+  };
+  for (const [event, { payload, summary }] of Object.entries(notifications)) {
+    messages[event] = {
+      name: event,
+      summary,
+      payload: {
+        ...jsonSchema(NotificationFrameSchema, 'output'),
+        properties: {
+          ...jsonSchema(NotificationFrameSchema, 'output').properties,
+          event: { const: event },
+          payload: jsonSchema(payload, 'output'),
+        },
+      },
+    };
+    operations[`receive.${event}`] = {
+      action: 'receive',
+      channel: { $ref: '#/channels/ws' },
+      messages: [{ $ref: `#/channels/ws/messages/${event}` }],
+    };
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Pet Store real-time API',
+      version: '1.0.0',
+      description:
+        'Every frame is one JSON object: request (client → server), response, notification (server → client). ' +
+        'Subscribe to topics to receive change events in seq order; `since` replays what was missed.',
+    },
+    defaultContentType: 'application/json',
+    channels: { ws: { address: '/ws', messages } },
+    operations,
+  };
+}

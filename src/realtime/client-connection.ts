@@ -1,0 +1,152 @@
+import type { WebSocket } from 'ws';
+import type { ChangeEvent } from '../events/change-event.js';
+import type { Actor } from '../services/access.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface ConnectionLimits {
+  messagesPerMinute: number;
+  messageBurst: number;
+  maxQueuedMessages: number;
+}
+
+interface QueuedEvent {
+  frame: string;
+  event: ChangeEvent;
+}
+
+/** Bytes handed to the socket but not yet flushed, above which frames wait in our queues. */
+const HIGH_WATER_BYTES = 256 * 1024;
+
+/**
+ * One client socket: who it is, what it subscribed to, and its outbound queues. Responses always go
+ * before notifications; a subscriber whose notification queue overflows is told `lagged` and closed.
+ */
+export class ClientConnection {
+  actor: Actor = null;
+  readonly topics = new Set<string>();
+  alive = true;
+  /** Seq of the newest event handed to the socket. */
+  lastSentSeq = 0;
+  /** While a replay runs, live events wait here so that they can be merged in seq order. */
+  private held: QueuedEvent[] | undefined;
+  private readonly responses: string[] = [];
+  private readonly notifications: QueuedEvent[] = [];
+  private bytesInFlight = 0;
+  private readonly bucket: TokenBucket;
+  private rejectedInARow = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly ip: string,
+    private readonly socket: WebSocket,
+    private readonly limits: ConnectionLimits,
+    private readonly onLagged: (connection: ClientConnection, resumeFrom: number) => void,
+  ) {
+    this.bucket = new TokenBucket(limits.messageBurst, limits.messagesPerMinute);
+  }
+
+  /** Takes a message token; counts refusals so that persistent abuse can be told apart. */
+  admitMessage(): { admitted: boolean; abusive: boolean } {
+    if (this.bucket.take()) {
+      this.rejectedInARow = 0;
+      return { admitted: true, abusive: false };
+    }
+    this.rejectedInARow += 1;
+    return { admitted: false, abusive: this.rejectedInARow > 2 * this.limits.messageBurst };
+  }
+
+  sendResponse(frame: string): void {
+    if (this.closed) return;
+    this.responses.push(frame);
+    this.flush();
+  }
+
+  sendEvent(frame: string, event: ChangeEvent): void {
+    if (this.closed) return;
+    if (this.held) {
+      this.held.push({ frame, event });
+      return;
+    }
+    this.notifications.push({ frame, event });
+    if (this.notifications.length > this.limits.maxQueuedMessages) {
+      this.onLagged(this, this.lastSentSeq);
+      return;
+    }
+    this.flush();
+  }
+
+  /** Starts holding live events back (a replay is about to be read). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Stops holding and returns what was held, in arrival (seq) order. */
+  release(): QueuedEvent[] {
+    const held = this.held ?? [];
+    this.held = undefined;
+    return held;
+  }
+
+  get queuedNotifications(): number {
+    return this.notifications.length;
+  }
+
+  scheduleExpiry(at: number, onExpired: () => void): void {
+    clearTimeout(this.expiryTimer);
+    // setTimeout cannot wait longer than about 24.8 days; such tokens are checked again when the timer fires.
+    const delay = Math.min(Math.max(at - Date.now(), 0), 2 ** 31 - 1);
+    this.expiryTimer = setTimeout(onExpired, delay);
+    this.expiryTimer.unref();
+  }
+
+  cancelExpiry(): void {
+    clearTimeout(this.expiryTimer);
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  close(code: number, reason: string): void {
+    this.markClosed();
+    this.socket.close(code, reason);
+  }
+
+  /** Sends a last frame, dropping whatever is still queued, then closes (ws gives up after its close timeout). */
+  sendFinal(frame: string, code: number, reason: string): void {
+    this.markClosed();
+    this.socket.send(frame);
+    this.socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.markClosed();
+    this.socket.terminate();
+  }
+
+  markClosed(): void {
+    this.closed = true;
+    this.cancelExpiry();
+    this.responses.length = 0;
+    this.notifications.length = 0;
+    this.held = undefined;
+  }
+
+  private flush(): void {
+    while (this.bytesInFlight < HIGH_WATER_BYTES && !this.closed) {
+      const response = this.responses.shift();
+      const event = response === undefined ? this.notifications.shift() : undefined;
+      const frame = response ?? event?.frame;
+      if (frame === undefined) return;
+      if (event) this.lastSentSeq = event.event.seq;
+      this.bytesInFlight += frame.length;
+      this.socket.send(frame, () => {
+        this.bytesInFlight -= frame.length;
+        this.flush();
+      });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { ErrorBody } from '../errors.js';
+import type { ChangeEvent } from '../events/change-event.js';
+import type { WsErrorCode } from '../schemas/ws.js';
+
+/** The WebSocket error payload: the REST error body, with a protocol-level `code` and the REST code as `reason`. */
+export interface WsErrorPayload extends Omit<ErrorBody, 'code'> {
+  code: WsErrorCode;
+  reason?: string;
+}
+
+export function responseFrame(correlationId: string | null, payload: unknown): string {
+  return JSON.stringify({
+    type: 'response',
+    correlationId,
+    timestamp: Date.now(),
+    status: 'success',
+    payload,
+  });
+}
+
+export function errorFrame(correlationId: string | null, payload: WsErrorPayload): string {
+  return JSON.stringify({ type: 'response', correlationId, timestamp: Date.now(), status: 'error', payload });
+}
+
+export function notificationFrame(
+  event: string,
+  payload: unknown,
+  extra: { topic?: string; seq?: number } = {},
+): string {
+  const correlationId = extra.seq !== undefined ? `event-${extra.seq}` : crypto.randomUUID();
+  return JSON.stringify({
+    type: 'notification',
+    correlationId,
+    timestamp: Date.now(),
+    event,
+    payload,
+    ...extra,
+  });
+}
+
+/** One wire frame of a change event for one topic; built once and sent to every socket of that audience. */
+export function eventFrame(event: ChangeEvent, topic: string): string {
+  return notificationFrame(event.type, event.payload, { topic, seq: event.seq });
+}
+
+const STATUS_TO_WS_CODE: Record<number, WsErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'CONFLICT',
+  413: 'VALIDATION_ERROR',
+  415: 'VALIDATION_ERROR',
+  429: 'RATE_LIMITED',
+};
+
+/** Maps the REST error body (same services, same errors) onto the WebSocket error codes. */
+export function toWsError(body: ErrorBody): WsErrorPayload {
+  const { code, ...rest } = body;
+  return { ...rest, code: STATUS_TO_WS_CODE[body.statusCode] ?? 'INTERNAL', reason: code };
+}
+
+export function wsError(
+  code: WsErrorCode,
+  statusCode: number,
+  error: string,
+  message: string,
+): WsErrorPayload {
+  return { statusCode, code, error, message };
+}

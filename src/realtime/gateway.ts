@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import type { Database } from '../db/types.js';
+import { toErrorBody } from '../errors.js';
+import type { ChangeEvent } from '../events/change-event.js';
+import { EventSequencer } from '../events/event-sequencer.js';
+import { revokes, type Revocation } from '../events/session-revocations.js';
+import { ActionPayloadSchemas, RequestFrameSchema, type ActionName } from '../schemas/ws.js';
+import { requireUser, type Actor, type Principal } from '../services/access.js';
+import type { Services } from '../services/container.js';
+import { serviceActions } from './actions.js';
+import { ClientConnection } from './client-connection.js';
+import {
+  errorFrame,
+  eventFrame,
+  notificationFrame,
+  responseFrame,
+  toWsError,
+  wsError,
+  type WsErrorPayload,
+} from './frames.js';
+import { canSee, isPrivateTopic, matchesAny, SubscriptionRegistry, topicsOf } from './subscriptions.js';
+
+/** A protocol-level refusal, answered as an error response. */
+class WsError extends Error {
+  constructor(readonly payload: WsErrorPayload) {
+    super(payload.message);
+  }
+}
+
+const REPLAY_PAGE = 1000;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+function validationError(issues: Array<{ path: PropertyKey[]; message: string }>, what: string): WsError {
+  const details = issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || what,
+    message: issue.message,
+  }));
+  const first = details[0];
+  return new WsError({
+    ...wsError(
+      'VALIDATION_ERROR',
+      400,
+      'Bad Request',
+      first ? `Invalid ${what}: ${first.path}: ${first.message}` : `Invalid ${what}`,
+    ),
+    details,
+  });
+}
+
+/**
+ * The WebSocket gateway: the second door onto the services. It parses and validates frames, runs actions
+ * through the same services as REST, keeps subscriptions, and delivers the change feed in seq order.
+ */
+export class RealtimeGateway {
+  private readonly connections = new Set<ClientConnection>();
+  private readonly subscriptions = new SubscriptionRegistry();
+  private readonly actions: ReturnType<typeof serviceActions>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly stops: Array<() => void> = [];
+  private sequencer: EventSequencer | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly services: Services,
+    private readonly db: Kysely<Database>,
+    private readonly settings: Config['websocket'] & { nodeId: string },
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.actions = serviceActions(services);
+  }
+
+  async start(): Promise<void> {
+    const { feed, revocations } = this.services;
+    const sequencer = new EventSequencer(await feed.currentSeq(this.db), {
+      readAfter: (afterSeq, limit) => feed.readAfter(this.db, afterSeq, limit),
+      deliver: (event) => this.subscriptions.deliver(event),
+      gapTimeoutMs: 100,
+      onError: (error) => this.log.error({ err: error }, 'could not backfill the change feed'),
+    });
+    this.sequencer = sequencer;
+    this.stops.push(
+      feed.onCommitted((event) => sequencer.accept(event)),
+      revocations.subscribe((revocation) => this.revoke(revocation)),
+      () => sequencer.stop(),
+    );
+    const heartbeat = setInterval(() => this.heartbeat(), this.settings.pingIntervalMs);
+    heartbeat.unref();
+    this.stops.push(() => clearInterval(heartbeat));
+  }
+
+  connectionsFrom(ip: string): number {
+    let count = 0;
+    for (const connection of this.connections) if (connection.ip === ip) count += 1;
+    return count;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Takes over a freshly upgraded socket. Handlers are attached synchronously so no frame is missed. */
+  attach(socket: WebSocket, ip: string, actor: Actor): ClientConnection {
+    const connection = new ClientConnection(randomUUID(), ip, socket, this.settings, (lagging, resumeFrom) =>
+      this.dropLagging(lagging, resumeFrom),
+    );
+    this.connections.add(connection);
+    if (actor) this.setActor(connection, actor);
+    socket.on('message', (data, isBinary) => this.onMessage(connection, data.toString(), isBinary));
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('close', () => {
+      connection.markClosed();
+      this.subscriptions.removeAll(connection);
+      this.connections.delete(connection);
+    });
+    socket.on('error', (error) => this.log.debug({ err: error, clientId: connection.id }, 'socket error'));
+    connection.sendResponse(
+      notificationFrame('connect', { clientId: connection.id, node: this.settings.nodeId }),
+    );
+    return connection;
+  }
+
+  /** Answers in-flight requests, then closes every socket with 1001. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const answered = Promise.allSettled([...this.inFlight]);
+    const timeout = new Promise((resolve) => setTimeout(resolve, this.settings.requestTimeoutMs).unref());
+    await Promise.race([answered, timeout]);
+    for (const connection of this.connections) connection.close(CLOSE_GOING_AWAY, 'server shutting down');
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  private onMessage(connection: ClientConnection, text: string, isBinary: boolean): void {
+    connection.alive = true;
+    let message: unknown;
+    try {
+      message = isBinary ? undefined : JSON.parse(text);
+    } catch {
+      message = undefined;
+    }
+    const correlationId = (message as { correlationId?: unknown } | undefined)?.correlationId;
+    const replyTo = typeof correlationId === 'string' && correlationId.length <= 128 ? correlationId : null;
+    const admission = connection.admitMessage();
+    if (!admission.admitted) {
+      connection.sendResponse(
+        errorFrame(
+          replyTo,
+          wsError('RATE_LIMITED', 429, 'Too Many Requests', 'Slow down: too many messages'),
+        ),
+      );
+      if (admission.abusive) connection.close(CLOSE_POLICY_VIOLATION, 'message rate limit exceeded');
+      return;
+    }
+    if (message === undefined) {
+      connection.sendResponse(
+        errorFrame(null, wsError('VALIDATION_ERROR', 400, 'Bad Request', 'A frame must be one JSON object')),
+      );
+      return;
+    }
+    const frame = RequestFrameSchema.safeParse(message);
+    if (!frame.success) {
+      connection.sendResponse(
+        errorFrame(replyTo, validationError(frame.error.issues, 'request frame').payload),
+      );
+      return;
+    }
+    const { correlationId: id, action, payload } = frame.data;
+    const work = this.answer(connection, id, action, payload);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async answer(
+    connection: ClientConnection,
+    correlationId: string,
+    action: string,
+    payload: unknown,
+  ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new WsError(
+              wsError('TIMEOUT', 504, 'Gateway Timeout', `${action} took too long; it may still complete`),
+            ),
+          ),
+        this.settings.requestTimeoutMs,
+      );
+    });
+    try {
+      if (this.closing)
+        throw new WsError(wsError('INTERNAL', 503, 'Service Unavailable', 'The server is shutting down'));
+      const result = await Promise.race([this.run(connection, action, payload), timeout]);
+      connection.sendResponse(responseFrame(correlationId, result));
+    } catch (error) {
+      connection.sendResponse(errorFrame(correlationId, this.describe(error, connection, correlationId)));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private describe(error: unknown, connection: ClientConnection, correlationId: string): WsErrorPayload {
+    if (error instanceof WsError) return error.payload;
+    const body = toErrorBody(error as { statusCode?: number; code?: string; message?: string });
+    if (body.statusCode >= 500) {
+      this.log.error({ err: error, clientId: connection.id, correlationId }, 'websocket request failed');
+    }
+    return toWsError(body);
+  }
+
+  private async run(connection: ClientConnection, action: string, payload: unknown): Promise<unknown> {
+    if (!Object.hasOwn(ActionPayloadSchemas, action)) {
+      throw new WsError(wsError('UNKNOWN_ACTION', 400, 'Bad Request', `Unknown action ${action}`));
+    }
+    const name = action as ActionName;
+    const parsed = ActionPayloadSchemas[name].safeParse(payload ?? {});
+    if (!parsed.success) throw validationError(parsed.error.issues, 'payload');
+    const input = parsed.data as never;
+    switch (name) {
+      case 'ping':
+        return { timestamp: Date.now() };
+      case 'authenticate':
+        return this.authenticate(connection, (input as { token: string }).token);
+      case 'subscribe':
+        return this.subscribe(connection, input);
+      case 'unsubscribe':
+        this.subscriptions.remove(connection, (input as { topics: string[] }).topics);
+        return { topics: [...connection.topics] };
+      default:
+        return this.actions[name](connection.actor, input);
+    }
+  }
+
+  private async authenticate(connection: ClientConnection, token: string) {
+    const principal = await this.services.auth.authenticate(token);
+    if (connection.actor && connection.actor.userId !== principal.userId) {
+      // Private subscriptions were granted to the previous user.
+      this.subscriptions.remove(connection, [...connection.topics].filter(isPrivateTopic));
+    }
+    this.setActor(connection, principal);
+    return {
+      userId: principal.userId,
+      username: principal.username,
+      role: principal.role,
+      expiresAt: new Date(principal.expiresAt).toISOString(),
+    };
+  }
+
+  private setActor(connection: ClientConnection, principal: Principal): void {
+    connection.actor = principal;
+    connection.scheduleExpiry(principal.expiresAt, () => this.endSession(connection, 'expired'));
+  }
+
+  private endSession(connection: ClientConnection, reason: 'expired' | 'revoked'): void {
+    if (!connection.actor) return;
+    connection.actor = null;
+    connection.cancelExpiry();
+    const dropped = [...connection.topics].filter(isPrivateTopic);
+    this.subscriptions.remove(connection, dropped);
+    connection.sendResponse(notificationFrame('session.expired', { reason, droppedTopics: dropped }));
+  }
+
+  private revoke(revocation: Revocation): void {
+    for (const connection of this.connections) {
+      if (connection.actor && revokes(revocation, connection.actor)) this.endSession(connection, 'revoked');
+    }
+  }
+
+  private async subscribe(connection: ClientConnection, input: { topics: string[]; since?: number }) {
+    const sequencer = this.sequencer as EventSequencer;
+    for (const topic of input.topics) await this.authorizeTopic(connection.actor, topic);
+    const existing = new Set(connection.topics);
+    const added = input.topics.filter((topic) => !existing.has(topic));
+    if (input.since === undefined) {
+      this.subscriptions.add(connection, added);
+      return { topics: [...connection.topics], seq: sequencer.lastSeq };
+    }
+    const since = input.since;
+    const { feed } = this.services;
+    const [replayableFrom, newest] = await Promise.all([
+      feed.replayableFrom(this.db),
+      feed.currentSeq(this.db),
+    ]);
+    if (since < replayableFrom || since > newest) {
+      throw new WsError(
+        wsError(
+          'RESYNC_REQUIRED',
+          409,
+          'Conflict',
+          `Events after ${since} are not available; reload over REST and subscribe again`,
+        ),
+      );
+    }
+    connection.hold();
+    this.subscriptions.add(connection, added);
+    const answer = { topics: [...connection.topics], seq: Math.max(sequencer.lastSeq, since) };
+    void this.replay(connection, since, new Set(added), existing).catch((error) => {
+      this.log.error({ err: error, clientId: connection.id }, 'replay failed');
+      connection.release();
+      connection.close(CLOSE_TRY_AGAIN_LATER, 'replay failed; resubscribe');
+    });
+    return answer;
+  }
+
+  /** Sends the stored events after `since` for the new topics, merged with live events held meanwhile. */
+  private async replay(
+    connection: ClientConnection,
+    since: number,
+    added: Set<string>,
+    existing: Set<string>,
+  ): Promise<void> {
+    const merged = new Map<number, { frame: string; event: ChangeEvent }>();
+    for (let after = since; ;) {
+      const page = await this.services.feed.readAfter(this.db, after, REPLAY_PAGE);
+      for (const event of page) {
+        if (matchesAny(event, added) && !matchesAny(event, existing) && canSee(connection.actor, event)) {
+          merged.set(event.seq, { frame: eventFrame(event, this.topicFor(event, added)), event });
+        }
+      }
+      if (page.length < REPLAY_PAGE) break;
+      after = (page.at(-1) as ChangeEvent).seq;
+    }
+    for (const live of connection.release()) {
+      // A live event on an old topic was owed anyway; on a new topic only if the client has not seen it.
+      if (!merged.has(live.event.seq) && (live.event.seq > since || matchesAny(live.event, existing))) {
+        merged.set(live.event.seq, live);
+      }
+    }
+    for (const seq of [...merged.keys()].sort((a, b) => a - b)) {
+      const { frame, event } = merged.get(seq) as { frame: string; event: ChangeEvent };
+      connection.sendEvent(frame, event);
+    }
+  }
+
+  private topicFor(event: ChangeEvent, topics: Set<string>): string {
+    return topicsOf(event).find((topic) => topics.has(topic)) as string;
+  }
+
+  private async authorizeTopic(actor: Actor, topic: string): Promise<void> {
+    if (!isPrivateTopic(topic)) return;
+    requireUser(actor);
+    const [, id] = topic.split(':');
+    if (id) await this.services.orders.get(actor, Number(id));
+  }
+
+  private dropLagging(connection: ClientConnection, resumeFrom: number): void {
+    this.subscriptions.removeAll(connection);
+    connection.sendFinal(notificationFrame('lagged', { resumeFrom }), CLOSE_TRY_AGAIN_LATER, 'lagged');
+  }
+
+  private heartbeat(): void {
+    for (const connection of this.connections) {
+      if (!connection.alive) connection.terminate();
+      else connection.ping();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { IdSchema } from './common.js';
+import { OrderInputSchema, OrderListQuerySchema, OrderStatusSchema } from './orders.js';
+import { FindByStatusQuerySchema, PetInputSchema, PetListQuerySchema, PetPatchSchema } from './pets.js';
+
+/** The WebSocket protocol: three frame kinds, every action's payload, and the topics. */
+
+export const CorrelationIdSchema = z.string().min(1).max(128);
+
+export const RequestFrameSchema = z.strictObject({
+  type: z.literal('request'),
+  correlationId: CorrelationIdSchema,
+  timestamp: z.number().meta({ description: 'Client time, epoch milliseconds' }),
+  action: z.string().min(1).max(64),
+  payload: z.unknown().optional(),
+});
+export type RequestFrame = z.infer<typeof RequestFrameSchema>;
+
+export const ResponseFrameSchema = z.object({
+  type: z.literal('response'),
+  correlationId: CorrelationIdSchema.nullable(),
+  timestamp: z.number(),
+  status: z.enum(['success', 'error']),
+  payload: z.unknown(),
+});
+
+export const NotificationFrameSchema = z.object({
+  type: z.literal('notification'),
+  correlationId: z.string(),
+  timestamp: z.number(),
+  event: z.string(),
+  payload: z.unknown(),
+  topic: z.string().optional(),
+  seq: z.number().int().optional(),
+});
+
+export const WS_ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'UNKNOWN_ACTION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'TIMEOUT',
+  'RESYNC_REQUIRED',
+  'INTERNAL',
+] as const;
+export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
+
+/** `pets`, `pets:<id>`, `inventory`, `orders`, `orders:<id>`. */
+export const TopicSchema = z
+  .string()
+  .regex(
+    /^(pets|inventory|orders)$|^(pets|orders):[1-9]\d{0,9}$/,
+    'pets, pets:<id>, inventory, orders or orders:<id>',
+  );
+
+const Empty = z.strictObject({});
+const ById = z.strictObject({ id: IdSchema });
+const ExpectedVersion = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .meta({ description: 'Like If-Match: the version last seen' });
+
+export const ActionPayloadSchemas = {
+  authenticate: z.strictObject({ token: z.string().min(1).max(4096) }),
+  ping: Empty,
+  subscribe: z.strictObject({
+    topics: z.array(TopicSchema).min(1).max(50),
+    since: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: 'Replay every matching event after this seq first' }),
+  }),
+  unsubscribe: z.strictObject({ topics: z.array(TopicSchema).min(1).max(50) }),
+  'pets.list': PetListQuerySchema,
+  'pets.get': ById,
+  'pets.findByStatus': FindByStatusQuerySchema,
+  'pets.create': PetInputSchema,
+  'pets.update': z.strictObject({ id: IdSchema, pet: PetInputSchema, expectedVersion: ExpectedVersion }),
+  'pets.patch': z.strictObject({ id: IdSchema, patch: PetPatchSchema, expectedVersion: ExpectedVersion }),
+  'pets.delete': z.strictObject({ id: IdSchema, expectedVersion: ExpectedVersion }),
+  'store.inventory': Empty,
+  'orders.place': OrderInputSchema,
+  'orders.list': OrderListQuerySchema,
+  'orders.get': ById,
+  'orders.update': z.strictObject({
+    id: IdSchema,
+    status: OrderStatusSchema,
+    expectedVersion: ExpectedVersion,
+  }),
+  'orders.cancel': z.strictObject({ id: IdSchema, expectedVersion: ExpectedVersion }),
+  'users.me': Empty,
+} as const;
+export type ActionName = keyof typeof ActionPayloadSchemas;
+export type ActionPayload<A extends ActionName> = z.output<(typeof ActionPayloadSchemas)[A]>;
+
+export const EVENT_NAMES = [
+  'pet.created',
+  'pet.updated',
+  'pet.deleted',
+  'order.placed',
+  'order.updated',
+  'order.deleted',
+  'inventory.changed',
+] as const;
