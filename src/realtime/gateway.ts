@@ -42,13 +42,10 @@ function validationError(issues: Array<{ path: PropertyKey[]; message: string }>
     message: issue.message,
   }));
   const first = details[0];
+  const message = first ? `Invalid ${what}: ${first.path}: ${first.message}` : `Invalid ${what}`;
   return new WsError({
-    ...wsError(
-      'VALIDATION_ERROR',
-      400,
-      'Bad Request',
-      first ? `Invalid ${what}: ${first.path}: ${first.message}` : `Invalid ${what}`,
-    ),
+    ...wsError('VALIDATION_ERROR', 400, 'Bad Request', message),
+    reason: 'VALIDATION_ERROR',
     details,
   });
 }
