@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -55,6 +56,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandler);
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: config.websocket.maxFrameBytes },
+    // Answer in-flight requests, then close with 1001 (the gateway does both).
+    preClose: async () => {
+      if (app.hasDecorator('realtime')) await app.realtime.close();
+      await new Promise((resolve) => app.websocketServer.close(resolve));
+    },
+  });
   await app.register(openapi);
   await app.register(fastifyMultipart, {
     limits: {

@@ -1,4 +1,3 @@
-import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
@@ -8,7 +7,11 @@ import { RealtimeGateway } from '../realtime/gateway.js';
 import { asyncApiDocument } from '../realtime/asyncapi.js';
 import './fastify-decorations.js';
 
-/** `GET /ws`: the WebSocket door, with its upgrade-time limits (origin, connections per IP). */
+/**
+ * `GET /ws`: the WebSocket door, with its upgrade-time limits (origin, connections per IP).
+ * @fastify/websocket itself is registered first in app.ts, so that its hooks see every upgrade request,
+ * including one refused by authentication; it closes sockets through `app.realtime.close()`.
+ */
 export default fp(
   async (app) => {
     const { config } = app;
@@ -27,13 +30,6 @@ export default fp(
       app.log,
     );
     app.addHook('onClose', async () => stopPruning());
-
-    await app.register(fastifyWebsocket, {
-      options: { maxPayload: config.websocket.maxFrameBytes },
-      preClose: async () => {
-        await gateway.close();
-      },
-    });
 
     const allowed = config.websocket.allowedOrigins;
     app.get(

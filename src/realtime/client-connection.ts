@@ -32,6 +32,7 @@ export class ClientConnection {
   private readonly responses: string[] = [];
   private readonly notifications: QueuedEvent[] = [];
   private bytesInFlight = 0;
+  private drainWaiters: Array<() => void> = [];
   private readonly bucket: TokenBucket;
   private rejectedInARow = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -82,11 +83,28 @@ export class ClientConnection {
     this.held ??= [];
   }
 
+  /** Takes the held events with a seq below `seq`, in order, and keeps holding the rest. */
+  takeHeldBefore(seq: number): QueuedEvent[] {
+    const held = this.held ?? [];
+    let count = 0;
+    while (count < held.length && (held[count] as QueuedEvent).event.seq < seq) count += 1;
+    return held.splice(0, count);
+  }
+
   /** Stops holding and returns what was held, in arrival (seq) order. */
   release(): QueuedEvent[] {
     const held = this.held ?? [];
     this.held = undefined;
     return held;
+  }
+
+  /** Queues a replayed event, first waiting for the queue to drain to half its limit: a replay never lags. */
+  async sendPaced(frame: string, event: ChangeEvent): Promise<void> {
+    while (!this.closed && this.notifications.length >= this.limits.maxQueuedMessages / 2) {
+      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    }
+    this.notifications.push({ frame, event });
+    this.flush();
   }
 
   get queuedNotifications(): number {
@@ -129,6 +147,7 @@ export class ClientConnection {
 
   markClosed(): void {
     this.closed = true;
+    this.wakeDrainWaiters();
     this.cancelExpiry();
     this.responses.length = 0;
     this.notifications.length = 0;
@@ -148,5 +167,10 @@ export class ClientConnection {
         this.flush();
       });
     }
+    if (this.notifications.length < this.limits.maxQueuedMessages / 2) this.wakeDrainWaiters();
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const wake of this.drainWaiters.splice(0)) wake();
   }
 }

@@ -101,6 +101,13 @@ export class RealtimeGateway {
     return this.connections.size;
   }
 
+  /** Notifications waiting in every outbound queue of this node. */
+  get queuedNotifications(): number {
+    let total = 0;
+    for (const connection of this.connections) total += connection.queuedNotifications;
+    return total;
+  }
+
   /** Takes over a freshly upgraded socket. Handlers are attached synchronously so no frame is missed. */
   attach(socket: WebSocket, ip: string, actor: Actor): ClientConnection {
     const connection = new ClientConnection(randomUUID(), ip, socket, this.settings, (lagging, resumeFrom) =>
@@ -305,34 +312,44 @@ export class RealtimeGateway {
     return answer;
   }
 
-  /** Sends the stored events after `since` for the new topics, merged with live events held meanwhile. */
+  /**
+   * Sends the stored events after `since` for the new topics, paced by the socket, interleaved in seq order
+   * with the live events held meanwhile. A live event on an old topic was owed anyway; one on a new topic only
+   * if the replay did not carry it and the client had not seen it (seq > since).
+   */
   private async replay(
     connection: ClientConnection,
     since: number,
     added: Set<string>,
     existing: Set<string>,
   ): Promise<void> {
-    const merged = new Map<number, { frame: string; event: ChangeEvent }>();
-    for (let after = since; ;) {
+    const replayed = new Set<number>();
+    const owed = (live: { event: ChangeEvent }) =>
+      !replayed.has(live.event.seq) && (live.event.seq > since || matchesAny(live.event, existing));
+    const sendHeld = async (held: Array<{ frame: string; event: ChangeEvent }>) => {
+      for (const live of held) if (owed(live)) await connection.sendPaced(live.frame, live.event);
+    };
+    for (let after = since; !connection.closed;) {
       const page = await this.services.feed.readAfter(this.db, after, REPLAY_PAGE);
       for (const event of page) {
-        if (matchesAny(event, added) && !matchesAny(event, existing) && canSee(connection.actor, event)) {
-          merged.set(event.seq, { frame: eventFrame(event, this.topicFor(event, added)), event });
-        }
+        if (!matchesAny(event, added) || matchesAny(event, existing) || !canSee(connection.actor, event))
+          continue;
+        await sendHeld(connection.takeHeldBefore(event.seq));
+        await connection.sendPaced(eventFrame(event, this.topicFor(event, added)), event);
+        replayed.add(event.seq);
       }
       if (page.length < REPLAY_PAGE) break;
       after = (page.at(-1) as ChangeEvent).seq;
     }
-    for (const live of connection.release()) {
-      // A live event on an old topic was owed anyway; on a new topic only if the client has not seen it.
-      if (!merged.has(live.event.seq) && (live.event.seq > since || matchesAny(live.event, existing))) {
-        merged.set(live.event.seq, live);
-      }
+    // Still holding: drain what arrived during the replay, then go live with nothing in between.
+    for (
+      let held = connection.takeHeldBefore(Infinity);
+      held.length > 0;
+      held = connection.takeHeldBefore(Infinity)
+    ) {
+      await sendHeld(held);
     }
-    for (const seq of [...merged.keys()].sort((a, b) => a - b)) {
-      const { frame, event } = merged.get(seq) as { frame: string; event: ChangeEvent };
-      connection.sendEvent(frame, event);
-    }
+    for (const live of connection.release()) if (owed(live)) connection.sendEvent(live.frame, live.event);
   }
 
   private topicFor(event: ChangeEvent, topics: Set<string>): string {

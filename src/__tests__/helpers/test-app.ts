@@ -15,8 +15,9 @@ export interface TestApp {
   dataDir: string;
   /** Listens on 127.0.0.1 (the same port again after a restart) and returns the base URLs. */
   listen(): Promise<{ http: string; ws: string; port: number }>;
-  /** Closes the app and builds a new one on the same database, as a process restart would. */
-  restart(): Promise<void>;
+  /** Closes the app and builds a new one on the same database, as a process restart would;
+   * it listens again on the same port unless `listen` is false (call listen() later). */
+  restart(options?: { listen?: boolean }): Promise<void>;
   /** app.inject with a bearer token and JSON body when given. */
   call(options: CallOptions): Promise<LightMyRequestResponse>;
   login(username: string, password: string): Promise<string>;
@@ -89,8 +90,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     dataDir,
     listen,
-    restart: async () => {
-      const wasListening = port !== 0 && app.server.listening;
+    restart: async (options = {}) => {
+      const wasListening = port !== 0 && app.server.listening && options.listen !== false;
       await app.close();
       app = await buildApp({ config: config(), logger: false });
       tracker = new DocumentedStatusTracker(app);

@@ -1,0 +1,151 @@
+import {
+  PetstoreClient,
+  PetstoreRequestError,
+  type ChangeNotification,
+  type ConnectionState,
+} from '../../client/index.js';
+import { RawSocket } from '../helpers/raw-socket.js';
+import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let url: string;
+let admin: string;
+
+beforeAll(async () => {
+  t = await startTestApp({
+    WS_MAX_CONNECTIONS_PER_IP: '500',
+    WS_MESSAGES_PER_MINUTE: '6000',
+    WS_MESSAGE_BURST: '200',
+  });
+  url = (await t.listen()).ws;
+  admin = await t.adminToken();
+});
+afterAll(() => t.close());
+
+const patchPet = async (id: number, name: string) =>
+  Number(
+    (await t.call({ method: 'PATCH', url: `/api/v1/pets/${id}`, token: admin, body: { name } })).headers[
+      'x-event-seq'
+    ],
+  );
+
+function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (predicate()) resolve();
+      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+describe('the typed client', () => {
+  it('requests, times out, and reports server errors with their code', async () => {
+    const client = new PetstoreClient({ url, token: admin, requestTimeoutMs: 2000 });
+    await client.connect();
+    expect(await client.request('users.me')).toMatchObject({ username: 'admin' });
+    await expect(client.request('pets.get', { id: 999999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.request('nope')).rejects.toBeInstanceOf(PetstoreRequestError);
+    client.close();
+    await expect(client.request('ping')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  });
+
+  it('reconnects after a server restart and resumes from the last seq it saw, missing nothing', async () => {
+    const pet = await createPet(t);
+    const states: ConnectionState[] = [];
+    const client = new PetstoreClient({
+      url,
+      token: () => t.adminToken(),
+      reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
+    });
+    client.on('state', (state) => states.push(state as ConnectionState));
+    const received: number[] = [];
+    await client.connect();
+    await client.subscribe(['pets'], (event) => received.push(event.seq));
+    const before = await patchPet(pet.id, 'before');
+    await until(() => received.includes(before));
+
+    await t.restart();
+    await until(() => client.state === 'open');
+    const during: number[] = [];
+    for (let index = 0; index < 5; index += 1) during.push(await patchPet(pet.id, `after-${index}`));
+    await until(() => received.includes(during.at(-1) as number));
+    expect(received).toEqual([before, ...during]);
+    expect(states).toEqual(expect.arrayContaining(['connecting', 'open', 'reconnecting']));
+    client.close();
+  });
+
+  it('catches up on changes made while the server was down', async () => {
+    const pet = await createPet(t);
+    const client = new PetstoreClient({
+      url,
+      token: admin,
+      reconnect: { initialDelayMs: 300, maxDelayMs: 300 },
+    });
+    const received: Array<ChangeNotification> = [];
+    await client.connect();
+    await client.subscribe(['pets'], (event) => received.push(event));
+    // The node goes down; changes are committed (through a node that is not listening) before it is back.
+    await t.restart({ listen: false });
+    await until(() => client.state === 'reconnecting');
+    const missed = [await patchPet(pet.id, 'missed-1'), await patchPet(pet.id, 'missed-2')];
+    await t.listen();
+    await until(() => received.some((event) => event.seq === missed[1]));
+    expect(received.map((event) => event.seq)).toEqual(missed);
+    client.close();
+  });
+
+  it('survives a reconnect storm: 200 clients drop and resume while writes continue, all ending identical', async () => {
+    const pets = await Promise.all(Array.from({ length: 4 }, () => createPet(t)));
+    const start = await t.app.services.feed.currentSeq(t.app.database.db);
+    const clients = Array.from(
+      { length: 200 },
+      () => new PetstoreClient({ url, reconnect: { initialDelayMs: 20, maxDelayMs: 400 } }),
+    );
+    const streams = clients.map(() => [] as number[]);
+    await Promise.all(clients.map((client) => client.connect()));
+    await Promise.all(
+      clients.map((client, index) =>
+        client.subscribe(['pets'], (event) => streams[index]!.push(event.seq), { since: start }),
+      ),
+    );
+
+    let writing = true;
+    let counter = 0;
+    const writer = (async () => {
+      const seqs: number[] = [];
+      while (writing) {
+        seqs.push(await patchPet(pets[counter % pets.length]!.id, `storm-${counter++}`));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return seqs;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Drop every client's socket at once; each reconnects with backoff and resumes.
+    for (const client of clients) (client as unknown as { socket: { close(): void } }).socket.close();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    writing = false;
+    const written = await writer;
+    const last = written.at(-1) as number;
+    await until(() => streams.every((stream) => stream.at(-1) === last), 30_000);
+    expect(written.length).toBeGreaterThan(20);
+    for (const stream of streams) expect(stream).toEqual(written);
+    for (const client of clients) client.close();
+  });
+
+  it('answers in-flight requests before closing sockets with 1001 on shutdown', async () => {
+    const closing = await startTestApp({ WS_REQUEST_TIMEOUT_MS: '5000' });
+    const wsUrl = (await closing.listen()).ws;
+    const socket = await RawSocket.open(wsUrl);
+    const real = closing.app.services.pets.inventory.bind(closing.app.services.pets);
+    closing.app.services.pets.inventory = () =>
+      new Promise((resolve) => setTimeout(() => resolve(real()), 500));
+    const answer = socket.request('store.inventory');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await closing.close();
+    expect((await answer).status).toBe('success');
+    expect((await socket.closed).code).toBe(1001);
+  });
+});
