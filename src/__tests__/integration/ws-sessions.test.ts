@@ -1,4 +1,4 @@
-import { RawSocket } from '../helpers/raw-socket.js';
+import { RawSocket, type Frame } from '../helpers/raw-socket.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -17,7 +17,7 @@ async function signedInSocket(token: string): Promise<RawSocket> {
   return socket;
 }
 
-const expired = (frame: { event?: unknown }) => frame.event === 'session.expired';
+const expired = (frame: Frame) => frame.event === 'session.expired';
 
 describe('sessions on an open socket', () => {
   it('sends session.expired when the token expires, dropping only private subscriptions', async () => {
