@@ -99,7 +99,12 @@ describe('tokens', () => {
 
   it('refuses a validly signed token whose session does not exist', async () => {
     const forged = signHs256(
-      { sub: '1', sid: 'no-such-session', iat: Math.floor(Date.now() / 1000) },
+      {
+        sub: '1',
+        sid: 'no-such-session',
+        iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(Date.now() / 1000) + 600,
+      },
       'a-test-secret-that-is-long-enough-for-hs256',
     );
     const response = await me(forged);

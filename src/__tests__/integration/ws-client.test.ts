@@ -116,7 +116,7 @@ describe('the typed client', () => {
     let counter = 0;
     const writer = (async () => {
       const seqs: number[] = [];
-      while (writing) {
+      while (writing || seqs.length < 30) {
         seqs.push(await patchPet(pets[counter % pets.length]!.id, `storm-${counter++}`));
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
