@@ -56,6 +56,7 @@ function validationError(issues: Array<{ path: PropertyKey[]; message: string }>
  */
 export class RealtimeGateway {
   private readonly connections = new Set<ClientConnection>();
+  private readonly connectionsPerIp = new Map<string, number>();
   private readonly subscriptions = new SubscriptionRegistry();
   private readonly actions: ReturnType<typeof serviceActions>;
   private readonly inFlight = new Set<Promise<void>>();
@@ -92,9 +93,7 @@ export class RealtimeGateway {
   }
 
   connectionsFrom(ip: string): number {
-    let count = 0;
-    for (const connection of this.connections) if (connection.ip === ip) count += 1;
-    return count;
+    return this.connectionsPerIp.get(ip) ?? 0;
   }
 
   get connectionCount(): number {
@@ -114,6 +113,7 @@ export class RealtimeGateway {
       this.dropLagging(lagging, resumeFrom),
     );
     this.connections.add(connection);
+    this.connectionsPerIp.set(ip, this.connectionsFrom(ip) + 1);
     if (actor) this.setActor(connection, actor);
     socket.on('message', (data, isBinary) => this.onMessage(connection, data.toString(), isBinary));
     socket.on('pong', () => (connection.alive = true));
@@ -121,6 +121,9 @@ export class RealtimeGateway {
       connection.markClosed();
       this.subscriptions.removeAll(connection);
       this.connections.delete(connection);
+      const remaining = this.connectionsFrom(ip) - 1;
+      if (remaining > 0) this.connectionsPerIp.set(ip, remaining);
+      else this.connectionsPerIp.delete(ip);
     });
     socket.on('error', (error) => this.log.debug({ err: error, clientId: connection.id }, 'socket error'));
     connection.sendResponse(
