@@ -50,7 +50,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const logoutSchema = {
     summary: 'Sign out: the session’s tokens are refused from now on',
     security: signedIn,
-    response: { 204: NoContent, ...errorResponses(401) },
+    // No body is expected, but one that is sent is still parsed: malformed, too large or of another type.
+    response: { 204: NoContent, ...errorResponses(400, 401, 413, 415) },
   };
   const logout = async (request: FastifyRequest, reply: FastifyReply) => {
     await auth.logout(request.principal);

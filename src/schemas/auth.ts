@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { TimestampSchema } from './common.js';
+import { text, TimestampSchema } from './common.js';
 
 export const CredentialsSchema = z
-  .strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
+  .strictObject({ username: text().min(1).max(64), password: text().min(1).max(256) })
   .meta({ id: 'Credentials', example: { username: 'alice', password: 'correct horse battery' } });
 export type Credentials = z.infer<typeof CredentialsSchema>;
 
@@ -25,7 +25,7 @@ export const TokenPairSchema = z
 export type TokenPair = z.infer<typeof TokenPairSchema>;
 
 export const RefreshSchema = z
-  .strictObject({ refreshToken: z.string().min(1).max(512) })
+  .strictObject({ refreshToken: text().min(1).max(512) })
   .meta({ id: 'RefreshRequest', example: { refreshToken: '5b0c…' } });
 
 /** The same credentials as query parameters (GET /users/login); inline, since parameters cannot be $refs. */

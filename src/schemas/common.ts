@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** Text from clients: any string but one with NUL characters, which PostgreSQL cannot store. */
+export const text = () =>
+  z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+
 /** Ids are positive 32-bit integers; path parameters arrive as strings and are coerced. */
 export const IdSchema = z.number().int().positive().max(2147483647);
 export const IdParamSchema = z.coerce.number().int().positive().max(2147483647);
@@ -20,8 +24,7 @@ export const ErrorSchema = z
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size, 1..100' }),
-  cursor: z
-    .string()
+  cursor: text()
     .max(200)
     .optional()
     .meta({ description: 'Opaque cursor from the previous page’s `nextCursor`' }),
@@ -39,8 +42,7 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 /** A comma-separated query value, e.g. `status=available,pending`, parsed into a non-empty list. */
 export function commaList<T extends z.ZodType<unknown, string>>(item: T, description: string) {
-  return z
-    .string()
+  return text()
     .max(1000)
     .meta({ description })
     .transform((value) =>
@@ -56,5 +58,5 @@ export const NoContentSchema = z.undefined().meta({ description: 'No content' })
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
 export const IfMatchHeadersSchema = z.object({
-  'if-match': z.string().max(200).optional().meta({ description: 'The ETag last seen, e.g. "3"' }),
+  'if-match': text().max(200).optional().meta({ description: 'The ETag last seen, e.g. "3"' }),
 });

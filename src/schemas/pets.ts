@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commaList, IdSchema, PageQuerySchema, pageOf, TimestampSchema } from './common.js';
+import { commaList, IdSchema, PageQuerySchema, pageOf, text, TimestampSchema } from './common.js';
 
 export const PetStatusSchema = z.enum(['available', 'pending', 'sold']);
 export type PetStatus = z.infer<typeof PetStatusSchema>;
 
-const LabelSchema = z.string().trim().min(1).max(50);
+const LabelSchema = text().trim().min(1).max(50);
 const NamedSchema = z.object({ id: IdSchema, name: z.string() });
 
 /** A category or tag on input: by `id`, or by `name` (found or created). */
@@ -15,7 +15,7 @@ export type NamedRefInput = z.infer<typeof NamedRefInputSchema>;
 
 const PhotoUrlSchema = z.union([
   z.url({ protocol: /^https?$/ }).max(2048),
-  z.string().regex(/^\/api\/v1\/pets\/\d+\/images\/\d+$/, 'an http(s) URL or an image path of this API'),
+  text().regex(/^\/api\/v1\/pets\/\d+\/images\/\d+$/, 'an http(s) URL or an image path of this API'),
 ]);
 
 export const PetSchema = z
@@ -47,7 +47,7 @@ export const PetSchema = z
 export type Pet = z.infer<typeof PetSchema>;
 
 const petFields = {
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   category: NamedRefInputSchema.nullable(),
   photoUrls: z.array(PhotoUrlSchema).max(20),
   tags: z.array(NamedRefInputSchema).max(20),
@@ -87,7 +87,7 @@ export const PetListQuerySchema = PageQuerySchema.extend({
   status: statusList.optional(),
   tags: tagList.optional(),
   category: LabelSchema.optional().meta({ description: 'Category name' }),
-  name: z.string().min(1).max(100).optional().meta({ description: 'Substring of the name, any case' }),
+  name: text().min(1).max(100).optional().meta({ description: 'Substring of the name, any case' }),
 });
 export type PetListQuery = z.infer<typeof PetListQuerySchema>;
 

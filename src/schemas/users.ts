@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { IdSchema, PageQuerySchema, pageOf, TimestampSchema } from './common.js';
+import { IdSchema, PageQuerySchema, pageOf, text, TimestampSchema } from './common.js';
 
 export const RoleSchema = z.enum(['admin', 'customer']);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const UsernameSchema = z
-  .string()
+export const UsernameSchema = text()
   .min(3)
   .max(32)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only');
-export const PasswordSchema = z.string().min(8).max(128);
+export const PasswordSchema = text().min(8).max(128);
 
 export const UserSchema = z
   .object({
@@ -40,11 +39,10 @@ export const UserSchema = z
 export type User = z.infer<typeof UserSchema>;
 
 const profileFields = {
-  firstName: z.string().trim().max(100).nullable().optional(),
-  lastName: z.string().trim().max(100).nullable().optional(),
+  firstName: text().trim().max(100).nullable().optional(),
+  lastName: text().trim().max(100).nullable().optional(),
   email: z.email().max(254).nullable().optional(),
-  phone: z
-    .string()
+  phone: text()
     .max(32)
     .regex(/^[0-9+()\-. ]*$/, 'digits, spaces and + ( ) - . only')
     .nullable()

@@ -78,6 +78,7 @@ describe('creating pets', () => {
     ['an empty name', { name: '' }],
     ['a name over 100 characters', { name: 'x'.repeat(101) }],
     ['an unknown field', { name: 'Rex', owner: 'me' }],
+    ['a NUL character (PostgreSQL cannot store one)', { name: 'Re\u0000x' }],
     ['an unknown status', { name: 'Rex', status: 'lost' }],
     ['a javascript: photo URL', { name: 'Rex', photoUrls: ['javascript:alert(1)'] }],
     ['a category without id or name', { name: 'Rex', category: {} }],
