@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import authentication from './plugins/authentication.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import realtime from './plugins/realtime.js';
 import services from './plugins/services.js';
@@ -46,6 +47,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -56,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandler);
+  await app.register(securityHeaders);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.websocket.maxFrameBytes },
     // Answer in-flight requests, then close with 1001 (the gateway does both).

@@ -56,6 +56,31 @@ const EnvironmentSchema = z
       .int()
       .min(1024)
       .default(5 * 1024 * 1024),
+    TRUST_PROXY: z
+      .string()
+      .regex(
+        /^(true|false|\d+|[0-9a-fA-F.:/, ]+)$/,
+        'must be true, false, a hop count, or comma-separated addresses',
+      )
+      .default('false')
+      .transform((value): boolean | number | string => {
+        if (value === 'true' || value === 'false') return value === 'true';
+        return /^\d+$/.test(value) ? Number(value) : value;
+      }),
+    CORS_ORIGIN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .transform((value) =>
+          value.trim() === '*'
+            ? true
+            : value
+                .split(',')
+                .map((origin) => origin.trim())
+                .filter(Boolean),
+        )
+        .optional(),
+    ),
     EVENT_RETENTION: z.coerce.number().int().min(100).default(10_000),
     EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
@@ -111,6 +136,10 @@ export interface Config {
   seedDemoData: boolean;
   bodyLimitBytes: number;
   uploadMaxBytes: number;
+  /** Fastify's trustProxy: false, true, a hop count, or the addresses of trusted proxies. */
+  trustProxy: boolean | number | string;
+  /** Allowed browser origins for CORS: true for any, a list, or undefined for none (same origin only). */
+  corsOrigin: true | string[] | undefined;
   events: { retention: number; pruneIntervalMs: number };
   websocket: {
     maxConnectionsPerIp: number;
@@ -159,6 +188,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: env.SEED_DEMO_DATA,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    corsOrigin: env.CORS_ORIGIN,
     events: { retention: env.EVENT_RETENTION, pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS },
     websocket: {
       maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,

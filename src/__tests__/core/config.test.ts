@@ -59,7 +59,21 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });
 
+  it('reads proxy trust and CORS origins', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(loadConfig({}).corsOrigin).toBeUndefined();
+    expect(loadConfig({ CORS_ORIGIN: '*' }).corsOrigin).toBe(true);
+    expect(loadConfig({ CORS_ORIGIN: 'https://a.example, https://b.example' }).corsOrigin).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
+
   it.each([
+    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ JWT_EXPIRES_IN: 'soon' }, 'JWT_EXPIRES_IN'],
