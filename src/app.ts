@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import authentication from './plugins/authentication.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import realtime from './plugins/realtime.js';
@@ -21,17 +22,44 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface AppOptions {
   config: Config;
-  logger?: FastifyServerOptions['logger'];
+  /** false for no logging (tests); otherwise logs go to stdout, or to `logStream`. */
+  logger?: false;
+  logStream?: NodeJS.WritableStream;
 }
 
-function loggerFor(config: Config): FastifyServerOptions['logger'] {
+const SECRET_QUERY = /([?&](?:password|token|refreshToken)=)[^&]*/gi;
+
+function loggerFor(
+  config: Config,
+  stream: NodeJS.WritableStream | undefined,
+): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', 'refreshToken'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.token',
+        '*.refreshToken',
+        'password',
+        'token',
+        'refreshToken',
+      ],
       censor: '[redacted]',
     },
-    ...(process.stdout.isTTY && config.env !== 'production' ? { transport: { target: 'pino-pretty' } } : {}),
+    serializers: {
+      // GET /users/login carries the password in its query string.
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: request.url.replace(SECRET_QUERY, '$1[redacted]'),
+        remoteAddress: request.ip,
+      }),
+    },
+    ...(stream ? { stream } : {}),
+    ...(!stream && process.stdout.isTTY && config.env !== 'production'
+      ? { transport: { target: 'pino-pretty' } }
+      : {}),
   };
 }
 
@@ -39,7 +67,7 @@ function loggerFor(config: Config): FastifyServerOptions['logger'] {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? loggerFor(config),
+    logger: options.logger ?? loggerFor(config, options.logStream),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => {
@@ -62,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(securityHeaders);
+  await app.register(rateLimit);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.websocket.maxFrameBytes },
     // Answer in-flight requests, then close with 1001 (the gateway does both).

@@ -56,6 +56,25 @@ const EnvironmentSchema = z
       .int()
       .min(1024)
       .default(5 * 1024 * 1024),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+    RATE_LIMIT_ALLOWLIST: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((ip) => ip.trim())
+          .filter(Boolean),
+      ),
+    SIGNUP_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+    LOGIN_FAILURE_WINDOW_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * 60_000),
     TRUST_PROXY: z
       .string()
       .regex(
@@ -136,6 +155,15 @@ export interface Config {
   seedDemoData: boolean;
   bodyLimitBytes: number;
   uploadMaxBytes: number;
+  rateLimit: {
+    max: number;
+    windowMs: number;
+    allowlist: string[];
+    signupMaxPerHour: number;
+    loginMaxFailures: number;
+    loginMaxFailuresPerIp: number;
+    loginFailureWindowMs: number;
+  };
   /** Fastify's trustProxy: false, true, a hop count, or the addresses of trusted proxies. */
   trustProxy: boolean | number | string;
   /** Allowed browser origins for CORS: true for any, a list, or undefined for none (same origin only). */
@@ -188,6 +216,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: env.SEED_DEMO_DATA,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    rateLimit: {
+      max: env.RATE_LIMIT_MAX,
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      allowlist: env.RATE_LIMIT_ALLOWLIST,
+      signupMaxPerHour: env.SIGNUP_RATE_LIMIT_MAX,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      loginFailureWindowMs: env.LOGIN_FAILURE_WINDOW_MS,
+    },
     trustProxy: env.TRUST_PROXY,
     corsOrigin: env.CORS_ORIGIN,
     events: { retention: env.EVENT_RETENTION, pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS },

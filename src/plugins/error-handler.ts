@@ -43,6 +43,8 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const body = describe(error);
+      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       if (body.statusCode >= 500) {
         request.log.error({ err: error }, 'request failed');
       } else {

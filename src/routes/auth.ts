@@ -16,9 +16,9 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['auth'],
       summary: 'Sign in',
       body: CredentialsSchema,
-      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415) },
+      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415, 429) },
     },
-    handler: async (request) => auth.login(request.body),
+    handler: async (request) => auth.login(request.body, request.ip),
   });
 
   app.get('/users/login', {
@@ -27,11 +27,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Sign in, Swagger Petstore style',
       description: 'Prefer POST /auth/login: a query string ends up in logs and browser history.',
       querystring: CredentialsQuerySchema,
-      response: { 200: TokenPairSchema, ...errorResponses(400, 401) },
+      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 429) },
     },
     handler: async (request, reply) => {
-      const pair = await auth.login(request.query);
-      return reply.header('x-expires-after', pair.expiresAfter).send(pair);
+      const pair = await auth.login(request.query, request.ip);
+      return reply
+        .header('x-expires-after', pair.expiresAfter)
+        .header('x-rate-limit', String(app.config.rateLimit.loginMaxFailures))
+        .send(pair);
     },
   });
 
@@ -42,7 +45,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       description:
         'Each refresh token works once; presenting a used one ends the session (REFRESH_TOKEN_REUSED).',
       body: RefreshSchema,
-      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415) },
+      response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415, 429) },
     },
     handler: async (request) => auth.refresh(request.body.refreshToken),
   });

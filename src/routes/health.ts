@@ -28,6 +28,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     );
 
   app.get('/health', {
+    config: { rateLimit: false },
     schema: {
       tags: ['operations'],
       summary: 'Liveness and the state of each dependency',
@@ -46,6 +47,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/ready', {
+    config: { rateLimit: false },
     schema: {
       tags: ['operations'],
       summary: 'Whether this node should receive traffic',

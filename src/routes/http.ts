@@ -16,13 +16,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   412: 'If-Match does not match the current version (PRECONDITION_FAILED)',
   413: 'The body or file is too large (PAYLOAD_TOO_LARGE)',
   415: 'The content type is not accepted (UNSUPPORTED_MEDIA_TYPE)',
+  429: 'Too many requests (RATE_LIMITED); wait for Retry-After',
   500: 'Unexpected failure (INTERNAL_ERROR); the body never carries internals',
 };
 
-/** The documented error responses of a route (500 always), each with the one error body shape. */
+/** The documented error responses of a route (429 and 500 always), each with the one error body shape. */
 export function errorResponses(...statusCodes: Array<keyof typeof ERROR_DESCRIPTIONS>) {
   return Object.fromEntries(
-    [...statusCodes, 500].map((statusCode) => [
+    [...new Set([...statusCodes, 429, 500])].map((statusCode) => [
       statusCode,
       ErrorSchema.describe(ERROR_DESCRIPTIONS[statusCode] as string),
     ]),

@@ -10,6 +10,7 @@ import type { SessionsRepository } from '../repositories/sessions-repository.js'
 import type { UsersRepository } from '../repositories/users-repository.js';
 import type { Credentials, TokenPair } from '../schemas/auth.js';
 import { requireUser, type Actor, type Principal } from './access.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import type { Transactor } from './transactor.js';
 
@@ -51,12 +52,18 @@ export class AuthService {
     private readonly signer: TokenSigner,
     private readonly settings: AuthSettings,
     private readonly revocations: SessionRevocations,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(credentials: Credentials): Promise<TokenPair> {
+  async login(credentials: Credentials, clientIp: string): Promise<TokenPair> {
+    this.throttle.assertAllowed(clientIp, credentials.username);
     const user = await this.transactor.query((db) => this.users.findByUsername(db, credentials.username));
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), credentials.password);
-    if (!user || !valid) throw new InvalidCredentialsError();
+    if (!user || !valid) {
+      this.throttle.recordFailure(clientIp, credentials.username);
+      throw new InvalidCredentialsError();
+    }
+    this.throttle.recordSuccess(credentials.username);
     const sessionId = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const now = new Date();

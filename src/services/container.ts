@@ -9,6 +9,7 @@ import { SessionsRepository } from '../repositories/sessions-repository.js';
 import { UsersRepository } from '../repositories/users-repository.js';
 import { AuthService, type TokenSigner } from './auth-service.js';
 import { ImageStore } from './image-store.js';
+import { LoginThrottle } from './login-throttle.js';
 import { OrdersService } from './orders-service.js';
 import { PetsService } from './pets-service.js';
 import { Transactor } from './transactor.js';
@@ -46,6 +47,12 @@ export function createServices(database: DatabaseHandle, config: Config, signer:
     accessTokenSeconds: config.jwt.expiresInSeconds,
     refreshTokenSeconds: config.refreshTokenExpiresInSeconds,
   };
+  const throttle = new LoginThrottle({
+    maxFailuresPerUser: config.rateLimit.loginMaxFailures,
+    maxFailuresPerIp: config.rateLimit.loginMaxFailuresPerIp,
+    windowMs: config.rateLimit.loginFailureWindowMs,
+    allowlist: config.rateLimit.allowlist,
+  });
   const auth = new AuthService(
     transactor,
     usersRepository,
@@ -53,6 +60,7 @@ export function createServices(database: DatabaseHandle, config: Config, signer:
     signer,
     settings,
     revocations,
+    throttle,
   );
   return { feed, revocations, pets, orders, users, auth };
 }

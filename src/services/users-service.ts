@@ -9,6 +9,7 @@ import type { PageQuery } from '../schemas/common.js';
 import { isAdmin, requireAdmin, requireUser, type Actor, type Principal } from './access.js';
 import type { OrdersService } from './orders-service.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { checkPasswordPolicy } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import type { AtSeq, Transactor } from './transactor.js';
 
@@ -23,6 +24,7 @@ export class UsersService {
 
   /** Anyone may sign up; the account is always a customer. */
   async signUp(input: SignUp): Promise<AtSeq<User>> {
+    checkPasswordPolicy(input.username, input.password);
     const row = await this.prepare({ ...input, role: 'customer' });
     return this.transactor.write(async (tx) => this.insert(tx, row));
   }
@@ -30,6 +32,7 @@ export class UsersService {
   /** Admin only: several users at once, all or none. */
   async createMany(actor: Actor, inputs: NewUser[]): Promise<AtSeq<User[]>> {
     requireAdmin(actor);
+    for (const input of inputs) checkPasswordPolicy(input.username, input.password);
     const rows = await Promise.all(inputs.map((input) => this.prepare(input)));
     return this.transactor.write(async (tx) => {
       const created: User[] = [];
@@ -68,6 +71,7 @@ export class UsersService {
   async update(actor: Actor, username: string, update: UserUpdate): Promise<AtSeq<User>> {
     const principal = this.requireSelfOrAdmin(actor, username);
     const { password, ...profile } = update;
+    if (password !== undefined) checkPasswordPolicy(username, password);
     const changes: UserChanges = { ...profile };
     if (password !== undefined) changes.passwordHash = await hashPassword(password);
     const now = new Date().toISOString();

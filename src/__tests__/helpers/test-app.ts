@@ -41,7 +41,10 @@ let customerCount = 0;
  * Builds the real app on a fresh SQLite directory or PostgreSQL schema. On close it also checks that every
  * status code the suite observed on a route is documented in the OpenAPI document for that route.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { logStream?: NodeJS.WritableStream } = {},
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'petstore-test-'));
   const database = await createTestDatabase();
   const config = () =>
@@ -53,10 +56,21 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       ADMIN_PASSWORD: ADMIN.password,
       SEED_DEMO_DATA: 'false',
       JWT_SECRET: 'a-secret-for-tests-only-0123456789abcdef',
+      // Suites send thousands of requests from one address; the limits have tests of their own.
+      RATE_LIMIT_MAX: '1000000',
+      SIGNUP_RATE_LIMIT_MAX: '1000000',
+      LOGIN_MAX_FAILURES: '1000000',
+      LOGIN_MAX_FAILURES_PER_IP: '1000000',
       LOG_LEVEL: 'silent',
       ...env,
     });
-  let app = await buildApp({ config: config(), logger: false });
+  const build = () =>
+    buildApp(
+      options.logStream
+        ? { config: config(), logStream: options.logStream }
+        : { config: config(), logger: false },
+    );
+  let app = await build();
   let tracker = new DocumentedStatusTracker(app);
   await app.ready();
   let port = 0;
@@ -90,10 +104,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     dataDir,
     listen,
-    restart: async (options = {}) => {
-      const wasListening = port !== 0 && app.server.listening && options.listen !== false;
+    restart: async (restartOptions = {}) => {
+      const wasListening = port !== 0 && app.server.listening && restartOptions.listen !== false;
       await app.close();
-      app = await buildApp({ config: config(), logger: false });
+      app = await build();
       tracker = new DocumentedStatusTracker(app);
       await app.ready();
       if (wasListening) await listen();

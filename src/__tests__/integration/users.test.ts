@@ -15,7 +15,7 @@ describe('signing up', () => {
   it('creates a customer with 201 and Location, and never returns the password or its hash', async () => {
     const response = await signUp({
       username: 'carol',
-      password: 'carol-password',
+      password: 'correct horse 42',
       email: 'carol@example.com',
       firstName: 'Carol',
     });
@@ -34,7 +34,7 @@ describe('signing up', () => {
   });
 
   it('answers 409 USERNAME_TAKEN for a taken username', async () => {
-    await signUp({ username: 'dave', password: 'dave-password' });
+    await signUp({ username: 'dave', password: 'apple pie 42' });
     const response = await signUp({ username: 'dave', password: 'other-password' });
     expect(response.statusCode).toBe(409);
     expect(response.json().code).toBe('USERNAME_TAKEN');
@@ -42,6 +42,8 @@ describe('signing up', () => {
 
   it.each([
     ['a short password', { username: 'erin', password: 'short' }],
+    ['a password containing the username', { username: 'erin', password: 'Erin-is-great' }],
+    ['one of the most common passwords', { username: 'erin', password: 'Password123' }],
     ['a bad username', { username: 'e r/in', password: 'erin-password' }],
     ['a role (customers cannot choose one)', { username: 'erin', password: 'erin-password', role: 'admin' }],
     ['a bad email', { username: 'erin', password: 'erin-password', email: 'not-an-email' }],

@@ -1,0 +1,25 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fp from 'fastify-plugin';
+import { RateLimitedError } from '../errors.js';
+import './fastify-decorations.js';
+
+/**
+ * The global per-client limit (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS, by client address) with the
+ * IETF draft RateLimit-* headers and Retry-After. Routes may set a stricter `config.rateLimit`.
+ */
+export default fp(
+  async (app) => {
+    const { rateLimit } = app.config;
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: rateLimit.max,
+      timeWindow: rateLimit.windowMs,
+      allowList: rateLimit.allowlist,
+      keyGenerator: (request) => request.ip,
+      enableDraftSpec: true,
+      errorResponseBuilder: (_request, context) =>
+        new RateLimitedError(`Too many requests; retry in ${context.after}`),
+    });
+  },
+  { name: 'rate-limit' },
+);
