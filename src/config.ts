@@ -38,6 +38,11 @@ const EnvironmentSchema = z
       z.string().min(32, 'must be at least 32 characters').optional(),
     ),
     JWT_EXPIRES_IN: durationSeconds.default(3600),
+    JWT_ALGORITHM: z.enum(['HS256', 'RS256']).default('HS256'),
+    JWT_PRIVATE_KEY_FILE: optionalString,
+    JWT_PUBLIC_KEY_FILE: optionalString,
+    JWT_ISSUER: z.string().min(1).default('petstore'),
+    JWT_AUDIENCE: z.string().min(1).default('petstore-api'),
     REFRESH_TOKEN_EXPIRES_IN: durationSeconds.default(7 * 86400),
     ADMIN_USERNAME: optionalString,
     ADMIN_PASSWORD: z.preprocess(
@@ -127,8 +132,14 @@ const EnvironmentSchema = z
     WS_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(10).default(1000),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    if (env.NODE_ENV === 'production' && env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.JWT_ALGORITHM === 'RS256') {
+      for (const variable of ['JWT_PRIVATE_KEY_FILE', 'JWT_PUBLIC_KEY_FILE'] as const) {
+        if (!env[variable])
+          ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when JWT_ALGORITHM=RS256' });
+      }
     }
     if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
       const missing = env.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME';
@@ -148,7 +159,16 @@ export interface Config {
   nodeId: string;
   dataDir: string;
   databaseUrl: string | undefined;
-  jwt: { secret: string; secretWasGenerated: boolean; expiresInSeconds: number };
+  jwt: {
+    algorithm: 'HS256' | 'RS256';
+    secret: string;
+    secretWasGenerated: boolean;
+    /** PEM files for RS256. */
+    keyFiles: { private: string; public: string } | undefined;
+    issuer: string;
+    audience: string;
+    expiresInSeconds: number;
+  };
   refreshTokenExpiresInSeconds: number;
   admin: { username: string; password: string } | undefined;
   logLevel: Environment['LOG_LEVEL'];
@@ -203,8 +223,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     jwt: {
+      algorithm: env.JWT_ALGORITHM,
       secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
-      secretWasGenerated: !env.JWT_SECRET,
+      secretWasGenerated: env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET,
+      keyFiles:
+        env.JWT_PRIVATE_KEY_FILE && env.JWT_PUBLIC_KEY_FILE
+          ? { private: env.JWT_PRIVATE_KEY_FILE, public: env.JWT_PUBLIC_KEY_FILE }
+          : undefined,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
       expiresInSeconds: env.JWT_EXPIRES_IN,
     },
     refreshTokenExpiresInSeconds: env.REFRESH_TOKEN_EXPIRES_IN,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import fastifyJwt from '@fastify/jwt';
 import fp from 'fastify-plugin';
 import { TokenExpiredError, TokenInvalidError } from '../errors.js';
@@ -9,10 +10,21 @@ import './fastify-decorations.js';
 /** Builds the services over the database and prepares first-start data (admin, demo pets). */
 export default fp(
   async (app) => {
+    const { jwt } = app.config;
+    // Only the configured algorithm verifies: an RS256 public key can never be used as an HMAC secret.
+    const secret =
+      jwt.algorithm === 'RS256' && jwt.keyFiles
+        ? { private: await readFile(jwt.keyFiles.private), public: await readFile(jwt.keyFiles.public) }
+        : jwt.secret;
     await app.register(fastifyJwt, {
-      secret: app.config.jwt.secret,
-      sign: { algorithm: 'HS256' },
-      verify: { algorithms: ['HS256'] },
+      secret,
+      sign: { algorithm: jwt.algorithm, iss: jwt.issuer, aud: jwt.audience },
+      verify: {
+        algorithms: [jwt.algorithm],
+        allowedIss: jwt.issuer,
+        allowedAud: jwt.audience,
+        requiredClaims: ['iss', 'aud', 'sub', 'sid', 'exp'],
+      },
     });
     const signer: TokenSigner = {
       sign: (claims, seconds) => app.jwt.sign(claims, { expiresIn: `${seconds}s` }),

@@ -25,9 +25,11 @@ describe('configuration', () => {
       uploadMaxBytes: 5 * 1024 * 1024,
       refreshTokenExpiresInSeconds: 7 * 86400,
     });
-    expect(config.jwt).toEqual({
-      secret: expect.any(String),
+    expect(config.jwt).toMatchObject({
+      algorithm: 'HS256',
       secretWasGenerated: true,
+      issuer: 'petstore',
+      audience: 'petstore-api',
       expiresInSeconds: 3600,
     });
     expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
@@ -74,6 +76,8 @@ describe('configuration', () => {
 
   it.each([
     [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
+    [{ JWT_ALGORITHM: 'none' }, 'JWT_ALGORITHM'],
+    [{ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY_FILE: '/k.pub' }, 'JWT_PRIVATE_KEY_FILE'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ JWT_EXPIRES_IN: 'soon' }, 'JWT_EXPIRES_IN'],

@@ -1,4 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -85,6 +88,22 @@ describe('tokens', () => {
     ).toBe(401);
   });
 
+  it('refuses a token from another issuer or for another audience', async () => {
+    const { token } = (await t.call({ method: 'POST', url: '/api/v1/auth/login', body: ADMIN })).json();
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ iss: 'petstore', aud: 'petstore-api' });
+    const secret = 'a-test-secret-that-is-long-enough-for-hs256';
+    for (const forged of [
+      { ...claims, iss: 'someone-else' },
+      { ...claims, aud: 'another-api' },
+      { ...claims, iss: undefined },
+    ]) {
+      const response = await me(signHs256(forged, secret));
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('TOKEN_INVALID');
+    }
+  });
+
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
     const { token } = (await t.call({ method: 'POST', url: '/api/v1/auth/login', body: ADMIN })).json();
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
@@ -102,6 +121,8 @@ describe('tokens', () => {
       {
         sub: '1',
         sid: 'no-such-session',
+        iss: 'petstore',
+        aud: 'petstore-api',
         iat: Math.floor(Date.now() / 1000),
         exp: Math.floor(Date.now() / 1000) + 600,
       },
@@ -110,6 +131,40 @@ describe('tokens', () => {
     const response = await me(forged);
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('SESSION_REVOKED');
+  });
+});
+
+describe('RS256 with key files', () => {
+  it('signs with the private key, verifies with the public one, and refuses the public key used as an HMAC secret', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const directory = await mkdtemp(join(tmpdir(), 'petstore-keys-'));
+    await writeFile(join(directory, 'jwt.key'), privateKey);
+    await writeFile(join(directory, 'jwt.pub'), publicKey);
+    const rs = await startTestApp({
+      JWT_ALGORITHM: 'RS256',
+      JWT_PRIVATE_KEY_FILE: join(directory, 'jwt.key'),
+      JWT_PUBLIC_KEY_FILE: join(directory, 'jwt.pub'),
+    });
+    try {
+      const { token } = (await rs.call({ method: 'POST', url: '/api/v1/auth/login', body: ADMIN })).json();
+      expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).alg).toBe('RS256');
+      expect((await rs.call({ method: 'GET', url: '/api/v1/users/me', token })).statusCode).toBe(200);
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+      const confused = await rs.call({
+        method: 'GET',
+        url: '/api/v1/users/me',
+        token: signHs256(claims, publicKey),
+      });
+      expect(confused.statusCode).toBe(401);
+      expect(confused.json().code).toBe('TOKEN_INVALID');
+    } finally {
+      await rs.close();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 
