@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
+const REDIS = { host: '127.0.0.1', port: 6379 };
 
 function reachable({ host, port }) {
   const socket = new Socket();
@@ -20,33 +21,37 @@ const typescript = {
   testEnvironment: 'node',
 };
 
-function integration(engine) {
+function integration(engine, ignored) {
   return {
     ...typescript,
     displayName: engine,
     testMatch: ['<rootDir>/src/__tests__/integration/**/*.test.ts'],
+    testPathIgnorePatterns: ignored,
     globals: { TEST_DB: engine },
   };
 }
 
+function unreachable(name, { host, port }) {
+  if (process.env.CI === 'true')
+    throw new Error(`${name} is unreachable at ${host}:${port}, and CI=true requires it.`);
+  console.warn(
+    `\n${'!'.repeat(78)}\n!! ${name} is unreachable at ${host}:${port}: its suites are SKIPPED.\n` +
+      `!! Start ${name} to run the full matrix.\n${'!'.repeat(78)}\n`,
+  );
+}
+
 export default async () => {
+  const ignored = ['/node_modules/'];
+  if (!(await reachable(REDIS))) {
+    unreachable('Redis', REDIS);
+    ignored.push('\\.redis\\.test\\.ts$');
+  }
   const projects = [
     { ...typescript, displayName: 'core', testMatch: ['<rootDir>/src/__tests__/core/**/*.test.ts'] },
-    integration('sqlite'),
+    integration('sqlite', ignored),
   ];
-  if (await reachable(POSTGRES)) {
-    projects.push(integration('postgres'));
-  } else if (process.env.CI === 'true') {
-    throw new Error(
-      `PostgreSQL is unreachable at ${POSTGRES.host}:${POSTGRES.port}, and CI=true requires it.`,
-    );
-  } else {
-    console.warn(
-      `\n${'!'.repeat(78)}\n!! PostgreSQL is unreachable at ${POSTGRES.host}:${POSTGRES.port}: ` +
-        `the PostgreSQL suites are SKIPPED.\n!! Only SQLite was tested. Start PostgreSQL to run the full matrix.\n` +
-        `${'!'.repeat(78)}\n`,
-    );
-  }
+  if (await reachable(POSTGRES)) projects.push(integration('postgres', ignored));
+  else unreachable('PostgreSQL', POSTGRES);
   return {
     projects,
     maxWorkers: 2,

@@ -8,6 +8,7 @@ import authentication from './plugins/authentication.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import rateLimit from './plugins/rate-limit.js';
+import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import realtime from './plugins/realtime.js';
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(securityHeaders);
+  await app.register(redis);
   await app.register(rateLimit);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.websocket.maxFrameBytes },

@@ -33,6 +33,14 @@ const EnvironmentSchema = z
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
         .optional(),
     ),
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL (leave unset for one node)')
+        .optional(),
+    ),
+    REDIS_KEY_PREFIX: z.string().min(1).default('petstore:'),
     JWT_SECRET: z.preprocess(
       emptyAsUndefined,
       z.string().min(32, 'must be at least 32 characters').optional(),
@@ -159,6 +167,7 @@ export interface Config {
   nodeId: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  redis: { url: string; keyPrefix: string } | undefined;
   jwt: {
     algorithm: 'HS256' | 'RS256';
     secret: string;
@@ -222,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     nodeId: env.NODE_ID ?? `${hostname()}-${process.pid}`,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
     jwt: {
       algorithm: env.JWT_ALGORITHM,
       secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Actor } from '../services/access.js';
@@ -10,6 +11,8 @@ declare module 'fastify' {
     database: DatabaseHandle;
     services: Services;
     realtime: RealtimeGateway;
+    /** The shared Redis connection, when REDIS_URL is set. */
+    redis: Redis | undefined;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

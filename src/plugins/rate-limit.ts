@@ -17,9 +17,13 @@ export default fp(
       allowList: rateLimit.allowlist,
       keyGenerator: (request) => request.ip,
       enableDraftSpec: true,
+      // With Redis every node counts together; a Redis outage lets requests through rather than failing them.
+      ...(app.redis
+        ? { redis: app.redis, nameSpace: `${app.config.redis?.keyPrefix}rate-limit:`, skipOnError: true }
+        : {}),
       errorResponseBuilder: (_request, context) =>
         new RateLimitedError(`Too many requests; retry in ${context.after}`),
     });
   },
-  { name: 'rate-limit' },
+  { name: 'rate-limit', dependencies: ['redis'] },
 );

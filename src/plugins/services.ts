@@ -46,7 +46,7 @@ export default fp(
         return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
       },
     };
-    const services = createServices(app.database, app.config, signer);
+    const services = createServices(app.database, app.config, signer, app.redis);
     app.decorate('services', services);
 
     const { admin, seedDemoData } = app.config;
@@ -58,5 +58,5 @@ export default fp(
       if (seeded > 0) app.log.info({ pets: seeded }, 'seeded demo pets into the new database');
     }
   },
-  { name: 'services', dependencies: ['database'] },
+  { name: 'services', dependencies: ['database', 'redis'] },
 );

@@ -27,6 +27,14 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       () => false,
     );
 
+  const redisState = async (): Promise<'ok' | 'down' | 'disabled'> => {
+    if (!app.redis) return 'disabled';
+    return app.redis.ping().then(
+      () => 'ok' as const,
+      () => 'down' as const,
+    );
+  };
+
   app.get('/health', {
     config: { rateLimit: false },
     schema: {
@@ -35,13 +43,16 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: HealthSchema, ...errorResponses() },
     },
     handler: async () => {
-      const database: 'ok' | 'down' = (await databaseUp()) ? 'ok' : 'down';
+      const [database, redis] = await Promise.all([
+        databaseUp().then((up): 'ok' | 'down' => (up ? 'ok' : 'down')),
+        redisState(),
+      ]);
       return {
-        status: database === 'ok' ? ('ok' as const) : ('degraded' as const),
+        status: database === 'ok' && redis !== 'down' ? ('ok' as const) : ('degraded' as const),
         timestamp: new Date().toISOString(),
         uptime: process.uptime(),
         node: app.config.nodeId,
-        services: { database, redis: 'disabled' as const },
+        services: { database, redis },
       };
     },
   });

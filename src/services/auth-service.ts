@@ -56,14 +56,14 @@ export class AuthService {
   ) {}
 
   async login(credentials: Credentials, clientIp: string): Promise<TokenPair> {
-    this.throttle.assertAllowed(clientIp, credentials.username);
+    await this.throttle.assertAllowed(clientIp, credentials.username);
     const user = await this.transactor.query((db) => this.users.findByUsername(db, credentials.username));
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), credentials.password);
     if (!user || !valid) {
-      this.throttle.recordFailure(clientIp, credentials.username);
+      await this.throttle.recordFailure(clientIp, credentials.username);
       throw new InvalidCredentialsError();
     }
-    this.throttle.recordSuccess(credentials.username);
+    await this.throttle.recordSuccess(credentials.username);
     const sessionId = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const now = new Date();

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { ChangeFeed } from '../events/change-feed.js';
@@ -9,7 +10,7 @@ import { SessionsRepository } from '../repositories/sessions-repository.js';
 import { UsersRepository } from '../repositories/users-repository.js';
 import { AuthService, type TokenSigner } from './auth-service.js';
 import { ImageStore } from './image-store.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, MemoryFailureStore, RedisFailureStore } from './login-throttle.js';
 import { OrdersService } from './orders-service.js';
 import { PetsService } from './pets-service.js';
 import { Transactor } from './transactor.js';
@@ -25,7 +26,12 @@ export interface Services {
 }
 
 /** Wires repositories into services; both doors (REST and WebSocket) use the same instances. */
-export function createServices(database: DatabaseHandle, config: Config, signer: TokenSigner): Services {
+export function createServices(
+  database: DatabaseHandle,
+  config: Config,
+  signer: TokenSigner,
+  redis: Redis | undefined,
+): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();
   const transactor = new Transactor(database.db, feed);
@@ -47,12 +53,17 @@ export function createServices(database: DatabaseHandle, config: Config, signer:
     accessTokenSeconds: config.jwt.expiresInSeconds,
     refreshTokenSeconds: config.refreshTokenExpiresInSeconds,
   };
-  const throttle = new LoginThrottle({
-    maxFailuresPerUser: config.rateLimit.loginMaxFailures,
-    maxFailuresPerIp: config.rateLimit.loginMaxFailuresPerIp,
-    windowMs: config.rateLimit.loginFailureWindowMs,
-    allowlist: config.rateLimit.allowlist,
-  });
+  const throttle = new LoginThrottle(
+    {
+      maxFailuresPerUser: config.rateLimit.loginMaxFailures,
+      maxFailuresPerIp: config.rateLimit.loginMaxFailuresPerIp,
+      windowMs: config.rateLimit.loginFailureWindowMs,
+      allowlist: config.rateLimit.allowlist,
+    },
+    redis && config.redis
+      ? new RedisFailureStore(redis, `${config.redis.keyPrefix}login-failures:`)
+      : new MemoryFailureStore(),
+  );
   const auth = new AuthService(
     transactor,
     usersRepository,

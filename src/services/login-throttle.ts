@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors.js';
 
 export interface LoginThrottleSettings {
@@ -9,44 +10,102 @@ export interface LoginThrottleSettings {
 
 interface Window {
   failures: number;
-  resetAt: number;
+  resetInMs: number;
+}
+
+/** Where failure counts live: this process alone, or Redis so that every node counts together. */
+export interface FailureStore {
+  read(key: string): Promise<Window | undefined>;
+  increment(key: string, windowMs: number): Promise<void>;
+  forget(key: string): Promise<void>;
+}
+
+export class MemoryFailureStore implements FailureStore {
+  private readonly windows = new Map<string, { failures: number; resetAt: number }>();
+
+  async read(key: string): Promise<Window | undefined> {
+    const window = this.windows.get(key);
+    const now = Date.now();
+    return window && window.resetAt > now
+      ? { failures: window.failures, resetInMs: window.resetAt - now }
+      : undefined;
+  }
+
+  async increment(key: string, windowMs: number): Promise<void> {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    if (window && window.resetAt > now) window.failures += 1;
+    else this.windows.set(key, { failures: 1, resetAt: now + windowMs });
+    if (this.windows.size > 10_000) {
+      for (const [stale, entry] of this.windows) if (entry.resetAt <= now) this.windows.delete(stale);
+    }
+  }
+
+  async forget(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+}
+
+/** Fixed windows in Redis: INCR, and an expiry set by the first failure of the window. */
+export class RedisFailureStore implements FailureStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async read(key: string): Promise<Window | undefined> {
+    const [count, ttl] = await Promise.all([
+      this.redis.get(this.prefix + key),
+      this.redis.pttl(this.prefix + key),
+    ]);
+    return count === null || ttl <= 0 ? undefined : { failures: Number(count), resetInMs: ttl };
+  }
+
+  async increment(key: string, windowMs: number): Promise<void> {
+    await this.redis
+      .multi()
+      .incr(this.prefix + key)
+      .pexpire(this.prefix + key, windowMs, 'NX')
+      .exec();
+  }
+
+  async forget(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
 }
 
 /**
  * Slows password guessing: failed sign-ins are counted per username and per client address in a fixed window;
  * past either limit, sign-in is refused with 429 until the window ends, even with the right password.
  * Counting per username stops guessing one account from many addresses. Successful sign-ins do not count.
+ * When the store is unreachable, sign-in is allowed rather than refused for everyone.
  */
 export class LoginThrottle {
-  private readonly windows = new Map<string, Window>();
+  constructor(
+    private readonly settings: LoginThrottleSettings,
+    private readonly store: FailureStore,
+  ) {}
 
-  constructor(private readonly settings: LoginThrottleSettings) {}
-
-  assertAllowed(ip: string, username: string): void {
+  async assertAllowed(ip: string, username: string): Promise<void> {
     if (this.settings.allowlist.includes(ip)) return;
-    const now = Date.now();
     for (const [key, limit] of this.keys(ip, username)) {
-      const window = this.windows.get(key);
-      if (window && window.resetAt > now && window.failures >= limit) {
+      const window = await this.store.read(key).catch(() => undefined);
+      if (window && window.failures >= limit) {
         throw Object.assign(new RateLimitedError('Too many failed sign-ins; try again later'), {
-          retryAfterSeconds: Math.ceil((window.resetAt - now) / 1000),
+          retryAfterSeconds: Math.ceil(window.resetInMs / 1000),
         });
       }
     }
   }
 
-  recordFailure(ip: string, username: string): void {
-    const now = Date.now();
+  async recordFailure(ip: string, username: string): Promise<void> {
     for (const [key] of this.keys(ip, username)) {
-      const window = this.windows.get(key);
-      if (window && window.resetAt > now) window.failures += 1;
-      else this.windows.set(key, { failures: 1, resetAt: now + this.settings.windowMs });
+      await this.store.increment(key, this.settings.windowMs).catch(() => undefined);
     }
-    if (this.windows.size > 10_000) this.forgetExpired(now);
   }
 
-  recordSuccess(username: string): void {
-    this.windows.delete(`user:${username.toLowerCase()}`);
+  async recordSuccess(username: string): Promise<void> {
+    await this.store.forget(`user:${username.toLowerCase()}`).catch(() => undefined);
   }
 
   private keys(ip: string, username: string): Array<[string, number]> {
@@ -54,9 +113,5 @@ export class LoginThrottle {
       [`user:${username.toLowerCase()}`, this.settings.maxFailuresPerUser],
       [`ip:${ip}`, this.settings.maxFailuresPerIp],
     ];
-  }
-
-  private forgetExpired(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
   }
 }
