@@ -17,7 +17,14 @@ const durationSeconds = z
 
 const booleanFlag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
-const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+/** An optional variable: unset and empty (as in a copied .env.example) both mean "not given". */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+const optionalString = optional(z.string());
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 const EnvironmentSchema = z
   .object({
@@ -26,25 +33,14 @@ const EnvironmentSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     NODE_ID: optionalString,
     DATA_DIR: z.string().min(1).default('./data'),
-    DATABASE_URL: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)')
-        .optional(),
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for SQLite)'),
     ),
-    REDIS_URL: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL (leave unset for one node)')
-        .optional(),
+    REDIS_URL: optional(
+      z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL (leave unset for one node)'),
     ),
     REDIS_KEY_PREFIX: z.string().min(1).default('petstore:'),
-    JWT_SECRET: z.preprocess(
-      emptyAsUndefined,
-      z.string().min(32, 'must be at least 32 characters').optional(),
-    ),
+    JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
     JWT_EXPIRES_IN: durationSeconds.default(3600),
     JWT_ALGORITHM: z.enum(['HS256', 'RS256']).default('HS256'),
     JWT_PRIVATE_KEY_FILE: optionalString,
@@ -53,10 +49,7 @@ const EnvironmentSchema = z
     JWT_AUDIENCE: z.string().min(1).default('petstore-api'),
     REFRESH_TOKEN_EXPIRES_IN: durationSeconds.default(7 * 86400),
     ADMIN_USERNAME: optionalString,
-    ADMIN_PASSWORD: z.preprocess(
-      emptyAsUndefined,
-      z.string().min(8, 'must be at least 8 characters').optional(),
-    ),
+    ADMIN_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO_DATA: booleanFlag.default(true),
     BODY_LIMIT_BYTES: z.coerce
@@ -71,15 +64,7 @@ const EnvironmentSchema = z
       .default(5 * 1024 * 1024),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
-    RATE_LIMIT_ALLOWLIST: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((ip) => ip.trim())
-          .filter(Boolean),
-      ),
+    RATE_LIMIT_ALLOWLIST: z.string().default('').transform(splitList),
     SIGNUP_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
@@ -99,20 +84,7 @@ const EnvironmentSchema = z
         if (value === 'true' || value === 'false') return value === 'true';
         return /^\d+$/.test(value) ? Number(value) : value;
       }),
-    CORS_ORIGIN: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .transform((value) =>
-          value.trim() === '*'
-            ? true
-            : value
-                .split(',')
-                .map((origin) => origin.trim())
-                .filter(Boolean),
-        )
-        .optional(),
-    ),
+    CORS_ORIGIN: optional(z.string().transform((value) => (value.trim() === '*' ? true : splitList(value)))),
     EVENT_RETENTION: z.coerce.number().int().min(100).default(10_000),
     EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
@@ -123,18 +95,7 @@ const EnvironmentSchema = z
       .int()
       .min(1024)
       .default(64 * 1024),
-    WS_ALLOWED_ORIGINS: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .transform((value) =>
-          value
-            .split(',')
-            .map((origin) => origin.trim())
-            .filter(Boolean),
-        )
-        .optional(),
-    ),
+    WS_ALLOWED_ORIGINS: optional(z.string().transform(splitList)),
     WS_PING_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
     WS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
     WS_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(10).default(1000),
