@@ -17,7 +17,7 @@ export interface DatabaseHandle {
 
 const INT8_OID = 20;
 
-function openPostgres(url: string): Kysely<Database> {
+function openPostgres(url: string, onIdleError: (error: Error) => void): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -27,6 +27,9 @@ function openPostgres(url: string): Kysely<Database> {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'),
     },
   });
+  // An idle connection the server ends (restart, failover, admin) emits 'error' on the pool; unheard, that
+  // would crash the process. The pool replaces the connection on next use.
+  pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
@@ -43,11 +46,15 @@ function openSqlite(dataDir: string): Kysely<Database> {
   });
 }
 
-export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
+export function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  onIdleError: (error: Error) => void;
+}): DatabaseHandle {
   if (options.databaseUrl) {
     const { host, pathname } = new URL(options.databaseUrl);
     return {
-      db: openPostgres(options.databaseUrl),
+      db: openPostgres(options.databaseUrl, options.onIdleError),
       engine: 'postgres',
       location: `postgres://${host}${pathname}`,
     };

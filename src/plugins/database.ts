@@ -5,7 +5,12 @@ import './fastify-decorations.js';
 /** Opens SQLite or PostgreSQL, brings the schema up to date, and closes the pool with the app. */
 export default fp(
   async (app) => {
-    const handle = openDatabase({ databaseUrl: app.config.databaseUrl, dataDir: app.config.dataDir });
+    const handle = openDatabase({
+      databaseUrl: app.config.databaseUrl,
+      dataDir: app.config.dataDir,
+      onIdleError: (error) =>
+        app.log.warn({ err: error }, 'an idle database connection was closed by the server'),
+    });
     app.addHook('onClose', () => handle.db.destroy());
     await migrateToLatest(handle);
     app.decorate('database', handle);

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import pg from 'pg';
 import { engine } from '../helpers/test-database.js';
 
 let t: TestApp;
@@ -44,6 +45,28 @@ describe('health and readiness', () => {
       expect(ready.json()).toMatchObject({ code: 'NOT_READY', statusCode: 503 });
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('database connections ended by the server', () => {
+  // Only PostgreSQL has server-side connections to end; SQLite is a file in this process.
+  const onPostgres = engine === 'postgres' ? it : it.skip;
+  onPostgres('survives the server terminating its idle connections, and keeps answering', async () => {
+    const node = await startTestApp();
+    try {
+      expect((await node.call({ method: 'GET', url: '/api/v1/pets' })).statusCode).toBe(200);
+      const admin = new pg.Client({ connectionString: node.app.config.databaseUrl });
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      await admin.end();
+      expect(rowCount).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await node.call({ method: 'GET', url: '/api/v1/pets' })).statusCode).toBe(200);
+    } finally {
+      await node.close();
     }
   });
 });
