@@ -11,8 +11,11 @@ import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
+import cluster from './plugins/cluster.js';
+import metrics from './plugins/metrics.js';
 import realtime from './plugins/realtime.js';
 import services from './plugins/services.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { petsRoutes } from './routes/pets.js';
@@ -91,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(securityHeaders);
+  await app.register(metrics);
   await app.register(redis);
   await app.register(rateLimit);
   await app.register(fastifyWebsocket, {
@@ -116,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(services);
   await app.register(authentication);
   await app.register(realtime);
+  await app.register(cluster);
 
   await app.register(healthRoutes);
   await app.register(
@@ -124,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(storeRoutes);
       await api.register(usersRoutes);
       await api.register(authRoutes);
+      await api.register(clusterRoutes);
     },
     { prefix: '/api/v1' },
   );

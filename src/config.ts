@@ -87,6 +87,8 @@ const EnvironmentSchema = z
     CORS_ORIGIN: optional(z.string().transform((value) => (value.trim() === '*' ? true : splitList(value)))),
     EVENT_RETENTION: z.coerce.number().int().min(100).default(10_000),
     EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+    NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
     WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
     WS_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(100),
     WS_MESSAGE_BURST: z.coerce.number().int().min(1).default(20),
@@ -129,6 +131,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redis: { url: string; keyPrefix: string } | undefined;
+  /** Heartbeat period of this node's entry in the node registry (Redis). */
+  nodeHeartbeatMs: number;
   jwt: {
     algorithm: 'HS256' | 'RS256';
     secret: string;
@@ -158,7 +162,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Allowed browser origins for CORS: true for any, a list, or undefined for none (same origin only). */
   corsOrigin: true | string[] | undefined;
-  events: { retention: number; pruneIntervalMs: number };
+  /** pollIntervalMs: how often a clustered node reads the event table while Redis pub/sub is unavailable. */
+  events: { retention: number; pruneIntervalMs: number; pollIntervalMs: number };
   websocket: {
     maxConnectionsPerIp: number;
     messagesPerMinute: number;
@@ -193,6 +198,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
+    nodeHeartbeatMs: env.NODE_HEARTBEAT_MS,
     jwt: {
       algorithm: env.JWT_ALGORITHM,
       secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
@@ -225,7 +231,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: env.TRUST_PROXY,
     corsOrigin: env.CORS_ORIGIN,
-    events: { retention: env.EVENT_RETENTION, pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS },
+    events: {
+      retention: env.EVENT_RETENTION,
+      pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS,
+      pollIntervalMs: env.EVENT_POLL_INTERVAL_MS,
+    },
     websocket: {
       maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
       messagesPerMinute: env.WS_MESSAGES_PER_MINUTE,

@@ -116,6 +116,11 @@ export const RateLimitedError = defineError(
 // 5xx
 export const InternalError = defineError('INTERNAL_ERROR', 500, 'Something went wrong on our side');
 export const NotReadyError = defineError('NOT_READY', 503, 'This node is not ready to serve traffic');
+export const ClusterUnavailableError = defineError(
+  'CLUSTER_UNAVAILABLE',
+  503,
+  'The node registry is unreachable (Redis is down); retry shortly',
+);
 
 const knownCodes = new Set(errorCatalog.map((entry) => entry.code));
 

@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { ClusterState } from '../cluster/cluster-state.js';
+import type { RedisBreaker } from '../cluster/redis-breaker.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Actor } from '../services/access.js';
@@ -13,6 +16,11 @@ declare module 'fastify' {
     realtime: RealtimeGateway;
     /** The shared Redis connection, when REDIS_URL is set. */
     redis: Redis | undefined;
+    /** Guards the service's own Redis commands (retry, circuit breaker); set with `redis`. */
+    redisBreaker: RedisBreaker | undefined;
+    /** The Prometheus registry served at /metrics. */
+    metrics: Registry;
+    cluster: ClusterState;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

@@ -41,7 +41,7 @@ export default fp(
           { name: 'store', description: 'Inventory and orders' },
           { name: 'users', description: 'Accounts' },
           { name: 'auth', description: 'Signing in and out' },
-          { name: 'operations', description: 'Health and readiness' },
+          { name: 'operations', description: 'Health, readiness and the nodes of the cluster' },
         ],
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import { RedisBreaker } from '../cluster/redis-breaker.js';
 import './fastify-decorations.js';
 
 /**
@@ -11,6 +12,7 @@ export default fp(
     const settings = app.config.redis;
     if (!settings) {
       app.decorate('redis', undefined);
+      app.decorate('redisBreaker', undefined);
       return;
     }
     const redis = new Redis(settings.url, {
@@ -22,6 +24,9 @@ export default fp(
     redis.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
     await redis.connect().catch((error) => app.log.warn({ err: error }, 'redis is unreachable; will retry'));
     app.decorate('redis', redis);
+    const breaker = new RedisBreaker(redis);
+    breaker.onStateChange((state) => app.log.warn({ state }, `redis circuit breaker ${state}`));
+    app.decorate('redisBreaker', breaker);
     app.addHook('onClose', async () => {
       redis.disconnect();
     });

@@ -46,7 +46,7 @@ export default fp(
         return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
       },
     };
-    const services = createServices(app.database, app.config, signer, app.redis);
+    const services = createServices(app.database, app.config, signer, app.redisBreaker);
     app.decorate('services', services);
 
     const { admin, seedDemoData } = app.config;

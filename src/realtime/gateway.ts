@@ -92,6 +92,21 @@ export class RealtimeGateway {
     this.stops.push(() => clearInterval(heartbeat));
   }
 
+  /** Feeds an event committed on another node into the same in-order stream as local commits. */
+  acceptEvent(event: ChangeEvent): void {
+    this.sequencer?.accept(event);
+  }
+
+  /** Delivers whatever was committed after the last delivered seq: for a transport that may have lost events. */
+  async catchUp(): Promise<void> {
+    await this.sequencer?.catchUp();
+  }
+
+  /** The newest seq delivered to this node's subscribers. */
+  get lastDeliveredSeq(): number {
+    return this.sequencer?.lastSeq ?? 0;
+  }
+
   connectionsFrom(ip: string): number {
     return this.connectionsPerIp.get(ip) ?? 0;
   }

@@ -15,6 +15,15 @@ const HealthSchema = z
       database: z.enum(['ok', 'down']),
       redis: z.enum(['ok', 'down', 'disabled']),
     }),
+    cluster: z.object({
+      fanout: z.enum(['local', 'pubsub', 'polling']).meta({
+        description:
+          'How events from other nodes arrive: local (one node), pubsub (Redis), polling (Redis is down)',
+      }),
+      breaker: z
+        .enum(['closed', 'open', 'half-open', 'disabled'])
+        .meta({ description: 'The circuit breaker around Redis; open means degraded' }),
+    }),
   })
   .meta({ id: 'Health' });
 
@@ -47,12 +56,15 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         databaseUp().then((up): 'ok' | 'down' => (up ? 'ok' : 'down')),
         redisState(),
       ]);
+      const { fanout, breaker } = app.cluster;
+      const healthy = database === 'ok' && redis !== 'down' && breaker !== 'open';
       return {
-        status: database === 'ok' && redis !== 'down' ? ('ok' as const) : ('degraded' as const),
+        status: healthy ? ('ok' as const) : ('degraded' as const),
         timestamp: new Date().toISOString(),
         uptime: process.uptime(),
         node: app.config.nodeId,
         services: { database, redis },
+        cluster: { fanout, breaker },
       };
     },
   });

@@ -18,6 +18,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'The content type is not accepted (UNSUPPORTED_MEDIA_TYPE)',
   429: 'Too many requests (RATE_LIMITED); wait for Retry-After',
   500: 'Unexpected failure (INTERNAL_ERROR); the body never carries internals',
+  503: 'A dependency is unavailable; retry after a moment',
 };
 
 /** The documented error responses of a route (429 and 500 always), each with the one error body shape. */

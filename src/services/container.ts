@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisBreaker } from '../cluster/redis-breaker.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { ChangeFeed } from '../events/change-feed.js';
@@ -30,7 +30,7 @@ export function createServices(
   database: DatabaseHandle,
   config: Config,
   signer: TokenSigner,
-  redis: Redis | undefined,
+  redis: RedisBreaker | undefined,
 ): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();

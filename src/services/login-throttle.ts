@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisBreaker } from '../cluster/redis-breaker.js';
 import { RateLimitedError } from '../errors.js';
 
 export interface LoginThrottleSettings {
@@ -49,28 +49,29 @@ export class MemoryFailureStore implements FailureStore {
 /** Fixed windows in Redis: INCR, and an expiry set by the first failure of the window. */
 export class RedisFailureStore implements FailureStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisBreaker,
     private readonly prefix: string,
   ) {}
 
   async read(key: string): Promise<Window | undefined> {
-    const [count, ttl] = await Promise.all([
-      this.redis.get(this.prefix + key),
-      this.redis.pttl(this.prefix + key),
-    ]);
+    const [count, ttl] = await this.redis.run((redis) =>
+      Promise.all([redis.get(this.prefix + key), redis.pttl(this.prefix + key)]),
+    );
     return count === null || ttl <= 0 ? undefined : { failures: Number(count), resetInMs: ttl };
   }
 
   async increment(key: string, windowMs: number): Promise<void> {
-    await this.redis
-      .multi()
-      .incr(this.prefix + key)
-      .pexpire(this.prefix + key, windowMs, 'NX')
-      .exec();
+    await this.redis.run((redis) =>
+      redis
+        .multi()
+        .incr(this.prefix + key)
+        .pexpire(this.prefix + key, windowMs, 'NX')
+        .exec(),
+    );
   }
 
   async forget(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await this.redis.run((redis) => redis.del(this.prefix + key));
   }
 }
 

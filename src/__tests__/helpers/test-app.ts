@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
-import { createTestDatabase } from './test-database.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { DocumentedStatusTracker } from './documented-statuses.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
@@ -43,10 +43,12 @@ let customerCount = 0;
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { logStream?: NodeJS.WritableStream } = {},
+  options: { logStream?: NodeJS.WritableStream; sharedDatabase?: TestDatabase } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'petstore-test-'));
-  const database = await createTestDatabase();
+  // A shared database (several nodes of one cluster) belongs to the caller, who drops it.
+  const database = options.sharedDatabase ?? (await createTestDatabase());
+  const dropDatabase = options.sharedDatabase ? async () => {} : () => database.drop();
   const config = () =>
     loadConfig({
       NODE_ENV: 'test',
@@ -125,7 +127,7 @@ export async function startTestApp(
     close: async () => {
       const undocumented = tracker.undocumented();
       await app.close();
-      await database.drop();
+      await dropDatabase();
       await rm(dataDir, { recursive: true, force: true });
       if (undocumented.length > 0) {
         throw new Error(`Status codes observed but not documented in OpenAPI:\n${undocumented.join('\n')}`);

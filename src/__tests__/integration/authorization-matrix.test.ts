@@ -46,6 +46,7 @@ const MATRIX: Record<
   { expect: [number, number, number, number]; call: (f: Fixture) => Promise<Call> }
 > = {
   'GET /api/v1/pets': { expect: [200, 200, 200, 200], call: async () => ({ url: '/api/v1/pets' }) },
+  'GET /api/v1/cluster': { expect: [401, 403, 403, 200], call: async () => ({ url: '/api/v1/cluster' }) },
   'GET /api/v1/pets/findByStatus': {
     expect: [200, 200, 200, 200],
     call: async () => ({ url: '/api/v1/pets/findByStatus?status=available' }),

@@ -23,7 +23,25 @@ describe('health and readiness', () => {
       uptime: expect.any(Number),
       node: 'node-under-test',
       services: { database: 'ok', redis: 'disabled' },
+      cluster: { fanout: 'local', breaker: 'disabled' },
     });
+  });
+
+  it('lists only itself as the cluster when it runs alone', async () => {
+    const response = await t.call({ method: 'GET', url: '/api/v1/cluster', token: await t.adminToken() });
+    expect(response.statusCode).toBe(200);
+    const { nodes } = response.json();
+    expect(nodes).toEqual([
+      {
+        id: 'node-under-test',
+        address: expect.stringMatching(/:\d+$/),
+        startedAt: expect.any(String),
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        connections: { websocket: 0, http: 0 },
+        lastSeen: expect.any(String),
+      },
+    ]);
+    expect(Date.parse(nodes[0].startedAt)).toBeLessThanOrEqual(Date.parse(nodes[0].lastSeen));
   });
 
   it('is ready while it has its database', async () => {
@@ -179,6 +197,7 @@ describe('the OpenAPI document', () => {
       'POST /api/v1/auth/refresh',
       'POST /api/v1/auth/logout',
       'GET /api/v1/users/logout',
+      'GET /api/v1/cluster',
       'GET /health',
       'GET /ready',
     ];
@@ -202,7 +221,7 @@ describe('the OpenAPI document', () => {
         const key = `${method.toUpperCase()} ${path}`;
         const needsSignIn =
           !signInFree.has(key) &&
-          !(method === 'get' && !/users|store\/order/.test(path)) &&
+          !(method === 'get' && !/users|store\/order|cluster/.test(path)) &&
           key !== 'GET /api/v1/users/login';
         expect([key, Boolean(operation.security)]).toEqual([key, needsSignIn]);
       }
