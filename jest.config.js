@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Socket } from 'node:net';
 
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
@@ -31,6 +32,20 @@ function integration(engine, ignored) {
   };
 }
 
+function installed(command) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function missing(what, why) {
+  if (process.env.CI === 'true') throw new Error(`${what}, and CI=true requires it (${why}).`);
+  console.warn(`\n${'!'.repeat(78)}\n!! ${what}: ${why} is SKIPPED.\n${'!'.repeat(78)}\n`);
+}
+
 function unreachable(name, { host, port }) {
   if (process.env.CI === 'true')
     throw new Error(`${name} is unreachable at ${host}:${port}, and CI=true requires it.`);
@@ -39,6 +54,14 @@ function unreachable(name, { host, port }) {
       `!! Start ${name} to run the full matrix.\n${'!'.repeat(78)}\n`,
   );
 }
+
+// Node processes, a redis-server of its own and nginx (src/__tests__/cluster); needs PostgreSQL.
+const processCluster = {
+  ...typescript,
+  displayName: 'cluster',
+  testMatch: ['<rootDir>/src/__tests__/cluster/**/*.test.ts'],
+  globals: { TEST_DB: 'postgres' },
+};
 
 export default async () => {
   const ignored = ['/node_modules/'];
@@ -50,8 +73,12 @@ export default async () => {
     { ...typescript, displayName: 'core', testMatch: ['<rootDir>/src/__tests__/core/**/*.test.ts'] },
     integration('sqlite', ignored),
   ];
-  if (await reachable(POSTGRES)) projects.push(integration('postgres', ignored));
-  else unreachable('PostgreSQL', POSTGRES);
+  if (await reachable(POSTGRES)) {
+    projects.push(integration('postgres', ignored));
+    const tools = ['redis-server', 'nginx'].filter((command) => !installed(command));
+    if (tools.length === 0) projects.push(processCluster);
+    else missing(`${tools.join(' and ')} not on PATH`, 'the multi-process cluster suite');
+  } else unreachable('PostgreSQL', POSTGRES);
   return {
     projects,
     maxWorkers: 2,

@@ -8,10 +8,13 @@ import type { RedisBreaker } from './redis-breaker.js';
 /** How events from other nodes reach this one: over Redis pub/sub, or by reading the event table. */
 export type FanoutMode = 'pubsub' | 'polling';
 
-/** Where events from other nodes go: the realtime gateway's in-order stream. */
-export interface EventSink {
+/** What this node does with what other nodes tell it: the realtime gateway. */
+export interface LocalDelivery {
   acceptEvent(event: ChangeEvent): void;
+  /** Reads events committed since the last one delivered. */
   catchUp(): Promise<void>;
+  /** Checks open sockets' sessions against the database (revocations may have been missed). */
+  revalidateSessions(): Promise<void>;
 }
 
 export interface ClusterBusOptions {
@@ -20,7 +23,6 @@ export interface ClusterBusOptions {
   /** Reading interval of the event table while pub/sub is unavailable. */
   pollIntervalMs: number;
   onPubsubMessage?: (channel: 'events' | 'revocations') => void;
-  onModeChange?: (mode: FanoutMode) => void;
 }
 
 /** While pub/sub works, the table is still swept now and then for events a node could not publish. */
@@ -37,8 +39,9 @@ interface Envelope {
  *
  * Every node publishes its own commits after they commit and delivers them locally at once; other nodes
  * receive them from Redis and hand them to their sequencer, which orders them and backfills gaps from the
- * event table. While the subscriber connection is down, the node polls the event table instead, and once
- * it is back it re-subscribes, reads what it missed, and switches back to pub/sub. Nothing relies on Redis
+ * event table. While the subscriber connection is down, the node polls the event table instead (and checks
+ * its sockets' sessions, since revocations cannot arrive), and once it is back it re-subscribes, reads what
+ * it missed, and switches back to pub/sub. Nothing relies on Redis
  * for durability: PostgreSQL's event table is the truth, pub/sub only makes delivery fast.
  */
 export class ClusterBus {
@@ -53,7 +56,7 @@ export class ClusterBus {
     private readonly redis: RedisBreaker,
     private readonly feed: ChangeFeed,
     private readonly revocations: SessionRevocations,
-    private readonly sink: EventSink,
+    private readonly local: LocalDelivery,
     private readonly options: ClusterBusOptions,
     private readonly log: FastifyBaseLogger,
   ) {
@@ -102,8 +105,8 @@ export class ClusterBus {
   private async resumePubsub(): Promise<void> {
     try {
       await this.subscriber.subscribe(this.channels.events, this.channels.revocations);
-      // Anything committed before the subscription took effect is in the table.
-      await this.sink.catchUp();
+      // Anything committed or revoked before the subscription took effect is in the database.
+      await Promise.all([this.local.catchUp(), this.local.revalidateSessions()]);
       if (this.subscriber.status === 'ready') this.setMode('pubsub');
     } catch (error) {
       this.log.warn({ err: error }, 'could not resume pub/sub; still polling');
@@ -117,15 +120,16 @@ export class ClusterBus {
       { mode },
       mode === 'pubsub' ? 'events arrive over pub/sub' : 'pub/sub lost; polling events',
     );
-    this.options.onModeChange?.(mode);
     this.schedule();
   }
 
   private schedule(): void {
     clearInterval(this.timer);
     const every = this.options.pollIntervalMs * (this.current === 'pubsub' ? SWEEP_EVERY_POLLS : 1);
+    const polling = this.current === 'polling';
     this.timer = setInterval(() => {
-      this.sink.catchUp().catch((error) => this.log.warn({ err: error }, 'could not read the event table'));
+      const reads = [this.local.catchUp(), ...(polling ? [this.local.revalidateSessions()] : [])];
+      Promise.all(reads).catch((error) => this.log.warn({ err: error }, 'could not read the database'));
     }, every);
     this.timer.unref();
   }
@@ -148,7 +152,7 @@ export class ClusterBus {
     if (envelope.from === this.options.nodeId) return;
     if (channel === this.channels.events && typeof envelope.event?.seq === 'number') {
       this.options.onPubsubMessage?.('events');
-      this.sink.acceptEvent(envelope.event);
+      this.local.acceptEvent(envelope.event);
     } else if (channel === this.channels.revocations && envelope.revocation) {
       this.options.onPubsubMessage?.('revocations');
       this.revocations.publish(envelope.revocation, 'remote');

@@ -21,7 +21,8 @@ export class EventSequencer {
   private lastDelivered: number;
   private readonly waiting = new Map<number, ChangeEvent>();
   private gapTimer: NodeJS.Timeout | undefined;
-  private backfilling = false;
+  private backfill: Promise<void> | undefined;
+  private readAgain = false;
 
   constructor(
     startAfterSeq: number,
@@ -40,19 +41,28 @@ export class EventSequencer {
     this.drain();
   }
 
-  /** Reads anything committed after the last delivered seq; for callers that suspect a loss (e.g. polling). */
-  async catchUp(): Promise<void> {
-    if (this.backfilling) return;
-    this.backfilling = true;
-    try {
+  /**
+   * Reads anything committed after the last delivered seq; for callers that suspect a loss (e.g. polling).
+   * A call during a read makes that read go round once more, so it covers everything committed before the call.
+   */
+  catchUp(): Promise<void> {
+    if (this.backfill) {
+      this.readAgain = true;
+      return this.backfill;
+    }
+    this.backfill = this.readMissing().finally(() => (this.backfill = undefined));
+    return this.backfill;
+  }
+
+  private async readMissing(): Promise<void> {
+    do {
+      this.readAgain = false;
       for (;;) {
         const events = await this.options.readAfter(this.lastDelivered, BACKFILL_PAGE);
         for (const event of events) this.accept(event);
         if (events.length < BACKFILL_PAGE) break;
       }
-    } finally {
-      this.backfilling = false;
-    }
+    } while (this.readAgain);
   }
 
   stop(): void {

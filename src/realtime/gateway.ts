@@ -102,6 +102,18 @@ export class RealtimeGateway {
     await this.sequencer?.catchUp();
   }
 
+  /** Ends the sessions of sockets whose session was revoked meanwhile: for when revocations could not arrive. */
+  async revalidateSessions(): Promise<void> {
+    const signedIn = [...this.connections].filter((connection) => connection.actor);
+    if (signedIn.length === 0) return;
+    const sessionIds = [...new Set(signedIn.map((connection) => connection.actor?.sessionId as string))];
+    const live = await this.services.auth.liveSessions(sessionIds);
+    for (const connection of signedIn) {
+      const sessionId = connection.actor?.sessionId;
+      if (sessionId !== undefined && !live.has(sessionId)) this.endSession(connection, 'revoked');
+    }
+  }
+
   /** The newest seq delivered to this node's subscribers. */
   get lastDeliveredSeq(): number {
     return this.sequencer?.lastSeq ?? 0;

@@ -21,6 +21,19 @@ export class SessionsRepository {
       .executeTakeFirst();
   }
 
+  /** Those of the given sessions that are neither revoked nor expired. */
+  async findLive(db: Executor, ids: string[], now: string): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await db
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('revokedAt', 'is', null)
+      .where('expiresAt', '>', now)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   /** Swaps the refresh token hash only if it is still `expectedHash`; false when another refresh won. */
   async rotate(db: Executor, id: string, expectedHash: string, nextHash: string): Promise<boolean> {
     const result = await db

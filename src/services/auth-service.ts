@@ -129,6 +129,14 @@ export class AuthService {
     };
   }
 
+  /** Which of these sessions are still live: for connections that may have missed a revocation. */
+  async liveSessions(sessionIds: string[]): Promise<Set<string>> {
+    const live = await this.transactor.query((db) =>
+      this.sessions.findLive(db, sessionIds, new Date().toISOString()),
+    );
+    return new Set(live);
+  }
+
   private issue(userId: number, sessionId: string, secret: string): TokenPair {
     const token = this.signer.sign({ sub: String(userId), sid: sessionId }, this.settings.accessTokenSeconds);
     return {

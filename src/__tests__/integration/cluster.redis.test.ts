@@ -151,6 +151,18 @@ describeCluster('several nodes on one PostgreSQL and Redis', () => {
       expect(unavailable.statusCode).toBe(503);
       expect(unavailable.json().code).toBe('CLUSTER_UNAVAILABLE');
 
+      // No revocation can cross over pub/sub now; B finds the ended session in the database.
+      const customer = await a.customer();
+      const signedIn = await RawSocket.open(cluster.wsUrls[1] as string);
+      await signedIn.request('authenticate', { token: customer.token });
+      await a.call({ method: 'POST', url: '/api/v1/auth/logout', token: customer.token });
+      expect((await signedIn.next((frame) => frame.event === 'session.expired', 3000)).payload).toMatchObject(
+        {
+          reason: 'revoked',
+        },
+      );
+      signedIn.close();
+
       await redis.restart();
       const recovered = async (node: TestApp) => {
         const state = await health(node);
