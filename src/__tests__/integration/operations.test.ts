@@ -235,3 +235,40 @@ describe('the OpenAPI document', () => {
     expect(response.body).toContain('swagger');
   });
 });
+
+describe('metrics', () => {
+  it('counts requests by route template and status on /metrics, in the Prometheus text format', async () => {
+    await t.call({ method: 'GET', url: '/api/v1/pets/987654' });
+    await t.call({ method: 'GET', url: '/api/v1/pets?limit=1' });
+    await t.call({ method: 'GET', url: '/no/such/path/31337' });
+    const response = await t.call({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = response.body;
+    const sample = (name: string, labels: Record<string, string>) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`))
+        .filter((line) => Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`)))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    const pet404 = { method: 'GET', route: '/api/v1/pets/:id', status_code: '404', node: 'node-under-test' };
+    expect(sample('http_requests_total', pet404)).toBeGreaterThanOrEqual(1);
+    expect(sample('http_request_duration_seconds_count', pet404)).toBeGreaterThanOrEqual(1);
+    expect(
+      sample('http_requests_total', { route: '/api/v1/pets', status_code: '200' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample('http_requests_total', { route: 'unmatched', status_code: '404' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    // Label values are templates, never raw paths or ids.
+    expect(text).not.toContain('987654');
+    expect(text).not.toContain('31337');
+    for (const name of [
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toContain(`${name}{`);
+    }
+  });
+});
