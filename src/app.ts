@@ -13,6 +13,7 @@ import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import cluster from './plugins/cluster.js';
 import metrics from './plugins/metrics.js';
+import requestLog from './plugins/request-log.js';
 import realtime from './plugins/realtime.js';
 import services from './plugins/services.js';
 import { clusterRoutes } from './routes/cluster.js';
@@ -73,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerFor(config, options.logStream),
     bodyLimit: config.bodyLimitBytes,
+    // One line per request, written when it is answered (plugins/request-log.ts), instead of two.
+    disableRequestLogging: true,
     requestIdHeader: false,
     genReqId: (request) => {
       const sent = request.headers['x-request-id'];
@@ -95,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorHandler);
   await app.register(securityHeaders);
   await app.register(metrics);
+  await app.register(requestLog);
   await app.register(redis);
   await app.register(rateLimit);
   await app.register(fastifyWebsocket, {

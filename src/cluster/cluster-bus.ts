@@ -23,6 +23,7 @@ export interface ClusterBusOptions {
   /** Reading interval of the event table while pub/sub is unavailable. */
   pollIntervalMs: number;
   onPubsubMessage?: (channel: 'events' | 'revocations') => void;
+  onPublished?: (channel: 'events' | 'revocations') => void;
 }
 
 /** While pub/sub works, the table is still swept now and then for events a node could not publish. */
@@ -83,10 +84,9 @@ export class ClusterBus {
     subscriber.on('close', () => this.setMode('polling'));
     subscriber.on('error', (error) => this.log.debug({ err: error }, 'redis subscriber error'));
     this.stops.push(
-      this.feed.onCommitted((event) => this.send({ from: this.options.nodeId, event }, this.channels.events)),
+      this.feed.onCommitted((event) => this.send({ from: this.options.nodeId, event }, 'events')),
       this.revocations.subscribe((revocation, origin) => {
-        if (origin === 'local')
-          this.send({ from: this.options.nodeId, revocation }, this.channels.revocations);
+        if (origin === 'local') this.send({ from: this.options.nodeId, revocation }, 'revocations');
       }),
     );
     this.schedule();
@@ -134,10 +134,12 @@ export class ClusterBus {
     this.timer.unref();
   }
 
-  private send(envelope: Envelope, channel: string): void {
+  private send(envelope: Envelope, kind: 'events' | 'revocations'): void {
     const message = JSON.stringify(envelope);
+    const channel = this.channels[kind];
     this.redis
       .run((redis) => redis.publish(channel, message))
+      .then(() => this.options.onPublished?.(kind))
       .catch((error) => this.log.debug({ err: error, channel }, 'could not publish; other nodes will poll'));
   }
 

@@ -7,6 +7,8 @@ export interface SequencerOptions {
   deliver: (event: ChangeEvent) => void;
   /** How long a gap may stay open before the missing events are read from the table. */
   gapTimeoutMs: number;
+  /** Called when a read of the table found events that had not arrived. */
+  onBackfill?: () => void;
   onError: (error: unknown) => void;
 }
 
@@ -59,6 +61,7 @@ export class EventSequencer {
       this.readAgain = false;
       for (;;) {
         const events = await this.options.readAfter(this.lastDelivered, BACKFILL_PAGE);
+        if (events.length > 0) this.options.onBackfill?.();
         for (const event of events) this.accept(event);
         if (events.length < BACKFILL_PAGE) break;
       }

@@ -13,9 +13,14 @@ export default fp(
       const header = request.headers.authorization;
       if (header === undefined) return;
       const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-      if (!match) throw new TokenInvalidError();
-      request.principal = await app.services.auth.authenticate(match[1] as string);
+      try {
+        if (!match) throw new TokenInvalidError();
+        request.principal = await app.services.auth.authenticate(match[1] as string);
+      } catch (error) {
+        app.metrics.tokenRejected((error as { code?: string }).code ?? 'UNKNOWN');
+        throw error;
+      }
     });
   },
-  { name: 'authentication', dependencies: ['services'] },
+  { name: 'authentication', dependencies: ['services', 'metrics'] },
 );

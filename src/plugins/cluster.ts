@@ -31,7 +31,7 @@ export default fp(
       name: 'cluster_messages_received_total',
       help: 'Messages received from other nodes over Redis pub/sub',
       labelNames: ['channel'],
-      registers: [app.metrics],
+      registers: [app.metrics.registry],
     });
     const bus = clustered
       ? new ClusterBus(
@@ -44,6 +44,7 @@ export default fp(
             keyPrefix: config.redis?.keyPrefix ?? '',
             pollIntervalMs: config.events.pollIntervalMs,
             onPubsubMessage: (channel) => received.inc({ channel }),
+            onPublished: (channel) => channel === 'events' && app.metrics.eventPublished(),
           },
           log,
         )
@@ -89,7 +90,7 @@ export default fp(
     new Gauge({
       name: 'redis_circuit_breaker_state',
       help: 'State of the circuit breaker around Redis: 0 closed, 1 half-open, 2 open',
-      registers: [app.metrics],
+      registers: [app.metrics.registry],
       collect() {
         if (redisBreaker) this.set(BREAKER_LEVEL[redisBreaker.state]);
       },
@@ -98,7 +99,7 @@ export default fp(
       name: 'cluster_event_fanout',
       help: 'How events from other nodes arrive (1 for the current mode)',
       labelNames: ['mode'],
-      registers: [app.metrics],
+      registers: [app.metrics.registry],
       collect() {
         for (const mode of ['local', 'pubsub', 'polling'] as const) {
           this.set({ mode }, app.cluster.fanout === mode ? 1 : 0);

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import type { ClusterState } from '../cluster/cluster-state.js';
 import type { RedisBreaker } from '../cluster/redis-breaker.js';
 import type { Config } from '../config.js';
+import type { RateLimitScope, ServiceMetrics } from '../metrics/service-metrics.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Actor } from '../services/access.js';
 import type { RealtimeGateway } from '../realtime/gateway.js';
@@ -18,9 +18,13 @@ declare module 'fastify' {
     redis: Redis | undefined;
     /** Guards the service's own Redis commands (retry, circuit breaker); set with `redis`. */
     redisBreaker: RedisBreaker | undefined;
-    /** The Prometheus registry served at /metrics. */
-    metrics: Registry;
+    /** Everything /metrics exports. */
+    metrics: ServiceMetrics;
     cluster: ClusterState;
+  }
+  interface FastifyContextConfig {
+    /** Which limit a route's own `rateLimit` is, for rate_limit_hits_total (default: global). */
+    rateLimitScope?: RateLimitScope;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

@@ -21,9 +21,11 @@ export default fp(
       ...(app.redis
         ? { redis: app.redis, nameSpace: `${app.config.redis?.keyPrefix}rate-limit:`, skipOnError: true }
         : {}),
-      errorResponseBuilder: (_request, context) =>
-        new RateLimitedError(`Too many requests; retry in ${context.after}`),
+      errorResponseBuilder: (request, context) => {
+        app.metrics.rateLimited(request.routeOptions.config.rateLimitScope ?? 'global');
+        return new RateLimitedError(`Too many requests; retry in ${context.after}`);
+      },
     });
   },
-  { name: 'rate-limit', dependencies: ['redis'] },
+  { name: 'rate-limit', dependencies: ['redis', 'metrics'] },
 );

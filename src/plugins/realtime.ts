@@ -20,9 +20,16 @@ export default fp(
       app.database.db,
       { ...config.websocket, nodeId: config.nodeId },
       app.log.child({ component: 'realtime' }),
+      app.metrics,
     );
     await gateway.start();
     app.decorate('realtime', gateway);
+    app.metrics.gauge('ws_connections', 'Open WebSocket connections', () => gateway.connectionCount);
+    app.metrics.gauge(
+      'ws_outbound_queue_depth',
+      'Notifications waiting in the outbound queues of all sockets',
+      () => gateway.queuedNotifications,
+    );
     const stopPruning = startPruning(
       app.services.feed,
       app.database.db,
@@ -43,6 +50,7 @@ export default fp(
             throw new ForbiddenError(`Origin ${origin} is not allowed`);
           }
           if (gateway.connectionsFrom(request.ip) >= config.websocket.maxConnectionsPerIp) {
+            app.metrics.rateLimited('ws_connection');
             reply.header('retry-after', '10');
             throw new RateLimitedError('Too many open connections from this address');
           }
@@ -55,5 +63,5 @@ export default fp(
 
     app.get('/documentation/asyncapi.json', { schema: { hide: true } }, async () => asyncApiDocument());
   },
-  { name: 'realtime', dependencies: ['services', 'authentication'] },
+  { name: 'realtime', dependencies: ['services', 'authentication', 'metrics'] },
 );

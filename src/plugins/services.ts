@@ -46,8 +46,12 @@ export default fp(
         return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
       },
     };
-    const services = createServices(app.database, app.config, signer, app.redisBreaker);
+    const services = createServices(app.database, app.config, signer, app.redisBreaker, app.metrics);
     app.decorate('services', services);
+    services.feed.onCommitted((event) => app.metrics.eventCommitted(event));
+    app.metrics.gauge('auth_sessions_active', 'Sessions neither revoked nor expired', () =>
+      services.auth.countLiveSessions().catch(() => 0),
+    );
 
     const { admin, seedDemoData } = app.config;
     if (admin && (await services.users.ensureAdmin(admin.username, admin.password))) {
@@ -58,5 +62,5 @@ export default fp(
       if (seeded > 0) app.log.info({ pets: seeded }, 'seeded demo pets into the new database');
     }
   },
-  { name: 'services', dependencies: ['database', 'redis'] },
+  { name: 'services', dependencies: ['database', 'redis', 'metrics'] },
 );

@@ -10,6 +10,7 @@ import { EventSequencer } from '../events/event-sequencer.js';
 import { revokes, type Revocation } from '../events/session-revocations.js';
 import { ActionPayloadSchemas, RequestFrameSchema, type ActionName } from '../schemas/ws.js';
 import { requireUser, type Actor, type Principal } from '../services/access.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { Services } from '../services/container.js';
 import { serviceActions } from './actions.js';
 import { ClientConnection } from './client-connection.js';
@@ -69,6 +70,7 @@ export class RealtimeGateway {
     private readonly db: Kysely<Database>,
     private readonly settings: Config['websocket'] & { nodeId: string },
     private readonly log: FastifyBaseLogger,
+    private readonly metrics: ServiceMetrics,
   ) {
     this.actions = serviceActions(services);
   }
@@ -77,7 +79,8 @@ export class RealtimeGateway {
     const { feed, revocations } = this.services;
     const sequencer = new EventSequencer(await feed.currentSeq(this.db), {
       readAfter: (afterSeq, limit) => feed.readAfter(this.db, afterSeq, limit),
-      deliver: (event) => this.subscriptions.deliver(event),
+      deliver: (event) => this.metrics.eventDelivered(event, this.subscriptions.deliver(event)),
+      onBackfill: () => this.metrics.backfilled(),
       gapTimeoutMs: 100,
       onError: (error) => this.log.error({ err: error }, 'could not backfill the change feed'),
     });
@@ -140,11 +143,15 @@ export class RealtimeGateway {
       this.dropLagging(lagging, resumeFrom),
     );
     this.connections.add(connection);
+    this.metrics.wsConnected();
     this.connectionsPerIp.set(ip, this.connectionsFrom(ip) + 1);
     if (actor) this.setActor(connection, actor);
     socket.on('message', (data, isBinary) => this.onMessage(connection, data.toString(), isBinary));
     socket.on('pong', () => (connection.alive = true));
-    socket.on('close', () => {
+    this.log.info({ clientId: connection.id, ip }, 'websocket connected');
+    socket.on('close', (code) => {
+      this.metrics.wsDisconnected(code);
+      this.log.info({ clientId: connection.id, code }, 'websocket closed');
       connection.markClosed();
       this.subscriptions.removeAll(connection);
       this.connections.delete(connection);
@@ -181,6 +188,7 @@ export class RealtimeGateway {
     const replyTo = typeof correlationId === 'string' && correlationId.length <= 128 ? correlationId : null;
     const admission = connection.admitMessage();
     if (!admission.admitted) {
+      this.metrics.rateLimited('ws_message');
       connection.sendResponse(
         errorFrame(
           replyTo,
@@ -191,6 +199,7 @@ export class RealtimeGateway {
       return;
     }
     if (message === undefined) {
+      this.metrics.wsInvalidMessage('not_json');
       connection.sendResponse(
         errorFrame(null, wsError('VALIDATION_ERROR', 400, 'Bad Request', 'A frame must be one JSON object')),
       );
@@ -198,6 +207,7 @@ export class RealtimeGateway {
     }
     const frame = RequestFrameSchema.safeParse(message);
     if (!frame.success) {
+      this.metrics.wsInvalidMessage('bad_frame');
       connection.sendResponse(
         errorFrame(replyTo, validationError(frame.error.issues, 'request frame').payload),
       );
@@ -227,15 +237,31 @@ export class RealtimeGateway {
         this.settings.requestTimeoutMs,
       );
     });
+    const started = performance.now();
+    let status: 'success' | 'error' = 'error';
     try {
       if (this.closing)
         throw new WsError(wsError('INTERNAL', 503, 'Service Unavailable', 'The server is shutting down'));
       const result = await Promise.race([this.run(connection, action, payload), timeout]);
       connection.sendResponse(responseFrame(correlationId, result));
+      status = 'success';
     } catch (error) {
       connection.sendResponse(errorFrame(correlationId, this.describe(error, connection, correlationId)));
     } finally {
       clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.wsRequest(action, status, seconds);
+      this.log.info(
+        {
+          clientId: connection.id,
+          correlationId,
+          action,
+          status,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          userId: connection.actor?.userId ?? null,
+        },
+        'websocket request',
+      );
     }
   }
 
@@ -250,11 +276,15 @@ export class RealtimeGateway {
 
   private async run(connection: ClientConnection, action: string, payload: unknown): Promise<unknown> {
     if (!Object.hasOwn(ActionPayloadSchemas, action)) {
+      this.metrics.wsInvalidMessage('unknown_action');
       throw new WsError(wsError('UNKNOWN_ACTION', 400, 'Bad Request', `Unknown action ${action}`));
     }
     const name = action as ActionName;
     const parsed = ActionPayloadSchemas[name].safeParse(payload ?? {});
-    if (!parsed.success) throw validationError(parsed.error.issues, 'payload');
+    if (!parsed.success) {
+      this.metrics.wsInvalidMessage('bad_payload');
+      throw validationError(parsed.error.issues, 'payload');
+    }
     const input = parsed.data as never;
     switch (name) {
       case 'ping':
@@ -322,6 +352,7 @@ export class RealtimeGateway {
       feed.currentSeq(this.db),
     ]);
     if (since < replayableFrom || since > newest) {
+      this.metrics.resyncRequired();
       throw new WsError(
         wsError(
           'RESYNC_REQUIRED',
@@ -394,6 +425,7 @@ export class RealtimeGateway {
   }
 
   private dropLagging(connection: ClientConnection, resumeFrom: number): void {
+    this.metrics.wsLaggedClose(connection.queuedNotifications);
     this.subscriptions.removeAll(connection);
     connection.sendFinal(notificationFrame('lagged', { resumeFrom }), CLOSE_TRY_AGAIN_LATER, 'lagged');
   }

@@ -54,11 +54,13 @@ export class SubscriptionRegistry {
     this.remove(connection, connection.topics);
   }
 
-  deliver(event: ChangeEvent): void {
+  /** Hands the event to every socket that may see it; returns how many. */
+  deliver(event: ChangeEvent): number {
     const audiences = topicsOf(event)
       .map((topic) => [topic, this.byTopic.get(topic)] as const)
       .filter((entry): entry is readonly [string, Set<ClientConnection>] => entry[1] !== undefined);
     const reached = audiences.length > 1 ? new Set<ClientConnection>() : undefined;
+    let count = 0;
     for (const [topic, connections] of audiences) {
       let frame: string | undefined;
       for (const connection of connections) {
@@ -66,7 +68,9 @@ export class SubscriptionRegistry {
         frame ??= eventFrame(event, topic);
         connection.sendEvent(frame, event);
         reached?.add(connection);
+        count += 1;
       }
     }
+    return count;
   }
 }

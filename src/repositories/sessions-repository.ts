@@ -21,6 +21,16 @@ export class SessionsRepository {
       .executeTakeFirst();
   }
 
+  async countLive(db: Executor, now: string): Promise<number> {
+    const row = await db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll().as('live'))
+      .where('revokedAt', 'is', null)
+      .where('expiresAt', '>', now)
+      .executeTakeFirstOrThrow();
+    return Number(row.live);
+  }
+
   /** Those of the given sessions that are neither revoked nor expired. */
   async findLive(db: Executor, ids: string[], now: string): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -15,7 +15,10 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
   const users = app.services.users;
 
   app.post('/users', {
-    config: { rateLimit: { max: app.config.rateLimit.signupMaxPerHour, timeWindow: 3_600_000 } },
+    config: {
+      rateLimit: { max: app.config.rateLimit.signupMaxPerHour, timeWindow: 3_600_000 },
+      rateLimitScope: 'signup',
+    },
     schema: {
       tags: ['users'],
       summary: 'Sign up as a customer',

@@ -2,10 +2,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   InvalidCredentialsError,
   InvalidRefreshTokenError,
+  RateLimitedError,
   RefreshTokenReusedError,
   SessionRevokedError,
 } from '../errors.js';
 import type { SessionRevocations } from '../events/session-revocations.js';
+import type { AuthAttempt } from '../metrics/service-metrics.js';
 import type { SessionsRepository } from '../repositories/sessions-repository.js';
 import type { UsersRepository } from '../repositories/users-repository.js';
 import type { Credentials, TokenPair } from '../schemas/auth.js';
@@ -53,9 +55,21 @@ export class AuthService {
     private readonly settings: AuthSettings,
     private readonly revocations: SessionRevocations,
     private readonly throttle: LoginThrottle,
+    private readonly observe: (attempt: AuthAttempt) => void = () => {},
   ) {}
 
   async login(credentials: Credentials, clientIp: string): Promise<TokenPair> {
+    try {
+      const pair = await this.signIn(credentials, clientIp);
+      this.observe({ kind: 'login', result: 'success' });
+      return pair;
+    } catch (error) {
+      this.observe({ kind: 'login', result: error instanceof RateLimitedError ? 'locked' : 'failure' });
+      throw error;
+    }
+  }
+
+  private async signIn(credentials: Credentials, clientIp: string): Promise<TokenPair> {
     await this.throttle.assertAllowed(clientIp, credentials.username);
     const user = await this.transactor.query((db) => this.users.findByUsername(db, credentials.username));
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), credentials.password);
@@ -80,6 +94,20 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
+    try {
+      const pair = await this.rotate(refreshToken);
+      this.observe({ kind: 'refresh', result: 'success' });
+      return pair;
+    } catch (error) {
+      this.observe({
+        kind: 'refresh',
+        result: error instanceof RefreshTokenReusedError ? 'reused' : 'invalid',
+      });
+      throw error;
+    }
+  }
+
+  private async rotate(refreshToken: string): Promise<TokenPair> {
     const [sessionId, secret] = refreshToken.split('.');
     if (!sessionId || !secret) throw new InvalidRefreshTokenError();
     const nextSecret = randomBytes(32).toString('base64url');
@@ -127,6 +155,11 @@ export class AuthService {
       sessionId: session.id,
       expiresAt: claims.exp * 1000,
     };
+  }
+
+  /** Sessions neither revoked nor expired, across all users. */
+  async countLiveSessions(): Promise<number> {
+    return this.transactor.query((db) => this.sessions.countLive(db, new Date().toISOString()));
   }
 
   /** Which of these sessions are still live: for connections that may have missed a revocation. */

@@ -1,6 +1,7 @@
 import type { RedisBreaker } from '../cluster/redis-breaker.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { ChangeFeed } from '../events/change-feed.js';
 import { SessionRevocations } from '../events/session-revocations.js';
 import { ImagesRepository } from '../repositories/images-repository.js';
@@ -31,6 +32,7 @@ export function createServices(
   config: Config,
   signer: TokenSigner,
   redis: RedisBreaker | undefined,
+  metrics: ServiceMetrics,
 ): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();
@@ -72,6 +74,10 @@ export function createServices(
     settings,
     revocations,
     throttle,
+    (attempt) => {
+      metrics.authAttempt(attempt);
+      if (attempt.result === 'locked') metrics.rateLimited('login');
+    },
   );
   return { feed, revocations, pets, orders, users, auth };
 }

@@ -1,0 +1,231 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ChangeEvent } from '../events/change-event.js';
+
+/** Seconds; from a cached read to a slow upload. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Seconds from commit to the frame being handed to the sockets. */
+const DELIVERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export type RateLimitScope = 'global' | 'signup' | 'login' | 'ws_message' | 'ws_connection';
+export type AuthAttempt =
+  | { kind: 'login'; result: 'success' | 'failure' | 'locked' }
+  | { kind: 'refresh'; result: 'success' | 'invalid' | 'reused' };
+export type InvalidMessageReason = 'not_json' | 'bad_frame' | 'unknown_action' | 'bad_payload';
+
+const KNOWN_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 1011, 1013]);
+
+/**
+ * Every metric the service exports, behind methods named for what happened. Label values come from small
+ * fixed sets (route templates, action names, close codes, results), never from ids or usernames; every series
+ * carries the node id as a default label.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests;
+  private readonly httpDuration;
+  private readonly authAttempts;
+  private readonly tokenRejections;
+  private readonly rateLimitHits;
+  private readonly wsConnections;
+  private readonly wsDisconnections;
+  private readonly wsMessages;
+  private readonly wsDuration;
+  private readonly wsInvalid;
+  private readonly wsLagged;
+  private readonly wsDropped;
+  private readonly eventsAppended;
+  private readonly eventsPublished;
+  private readonly eventsDelivered;
+  private readonly deliveryDelay;
+  private readonly backfills;
+  private readonly resyncs;
+
+  constructor(
+    nodeId: string,
+    private readonly knownActions: ReadonlySet<string>,
+  ) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ node: nodeId });
+    collectDefaultMetrics({ register: this.registry });
+
+    const http = ['method', 'route', 'status_code'] as const;
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status',
+      labelNames: http,
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method, route template and status',
+      labelNames: http,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.authAttempts = new Counter({
+      name: 'auth_attempts_total',
+      help: 'Sign-ins (login) and token refreshes, by result',
+      labelNames: ['kind', 'result'],
+      registers,
+    });
+    this.tokenRejections = new Counter({
+      name: 'auth_token_rejections_total',
+      help: 'Requests refused for their access token, by error code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.rateLimitHits = new Counter({
+      name: 'rate_limit_hits_total',
+      help: 'Requests, messages or connections refused by a rate limit, by scope',
+      labelNames: ['scope'],
+      registers,
+    });
+    this.wsConnections = new Counter({
+      name: 'ws_connections_total',
+      help: 'WebSocket connections accepted',
+      registers,
+    });
+    this.wsDisconnections = new Counter({
+      name: 'ws_disconnections_total',
+      help: 'WebSocket connections closed, by close code (1006: dropped without a close frame)',
+      labelNames: ['code'],
+      registers,
+    });
+    this.wsMessages = new Counter({
+      name: 'ws_messages_total',
+      help: 'WebSocket request frames in, and responses out, by action and status',
+      labelNames: ['direction', 'action', 'status'],
+      registers,
+    });
+    this.wsDuration = new Histogram({
+      name: 'ws_request_duration_seconds',
+      help: 'Time to answer a WebSocket request, by action and status',
+      labelNames: ['action', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.wsInvalid = new Counter({
+      name: 'ws_invalid_messages_total',
+      help: 'WebSocket frames refused as invalid, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.wsLagged = new Counter({
+      name: 'ws_lagged_closes_total',
+      help: 'Subscribers closed because their outbound queue overflowed',
+      registers,
+    });
+    this.wsDropped = new Counter({
+      name: 'ws_outbound_dropped_total',
+      help: 'Notifications dropped from the queues of lagging subscribers',
+      registers,
+    });
+    this.eventsAppended = new Counter({
+      name: 'change_events_appended_total',
+      help: 'Change events committed on this node, by topic',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.eventsPublished = new Counter({
+      name: 'change_events_published_total',
+      help: 'Change events published to the other nodes over Redis',
+      registers,
+    });
+    this.eventsDelivered = new Counter({
+      name: 'change_events_delivered_total',
+      help: 'Event notifications handed to subscribers, by topic',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.deliveryDelay = new Histogram({
+      name: 'change_event_delivery_delay_seconds',
+      help: 'From the commit of an event to its notification being handed to the sockets on this node',
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    });
+    this.backfills = new Counter({
+      name: 'change_feed_backfills_total',
+      help: 'Times missing events were read back from the event table (gaps, polling)',
+      registers,
+    });
+    this.resyncs = new Counter({
+      name: 'change_feed_resyncs_total',
+      help: 'Subscriptions refused with RESYNC_REQUIRED (since is older than the retention)',
+      registers,
+    });
+  }
+
+  /** A gauge whose value is read at scrape time. */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+
+  httpRequest(labels: { method: string; route: string; status_code: string }, seconds: number): void {
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  authAttempt(attempt: AuthAttempt): void {
+    this.authAttempts.inc(attempt);
+  }
+
+  tokenRejected(code: string): void {
+    this.tokenRejections.inc({ code });
+  }
+
+  rateLimited(scope: RateLimitScope): void {
+    this.rateLimitHits.inc({ scope });
+  }
+
+  wsConnected(): void {
+    this.wsConnections.inc();
+  }
+
+  wsDisconnected(code: number): void {
+    this.wsDisconnections.inc({ code: KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other' });
+  }
+
+  wsRequest(action: string, status: 'success' | 'error', seconds: number): void {
+    const known = this.knownActions.has(action) ? action : 'unknown';
+    this.wsMessages.inc({ direction: 'in', action: known, status: 'received' });
+    this.wsMessages.inc({ direction: 'out', action: known, status });
+    this.wsDuration.observe({ action: known, status }, seconds);
+  }
+
+  wsInvalidMessage(reason: InvalidMessageReason): void {
+    this.wsInvalid.inc({ reason });
+  }
+
+  wsLaggedClose(droppedNotifications: number): void {
+    this.wsLagged.inc();
+    this.wsDropped.inc(droppedNotifications);
+  }
+
+  eventCommitted(event: ChangeEvent): void {
+    this.eventsAppended.inc({ topic: event.topic });
+  }
+
+  eventPublished(): void {
+    this.eventsPublished.inc();
+  }
+
+  eventDelivered(event: ChangeEvent, sockets: number): void {
+    if (sockets > 0) this.eventsDelivered.inc({ topic: event.topic }, sockets);
+    this.deliveryDelay.observe(Math.max(0, Date.now() - Date.parse(event.createdAt)) / 1000);
+  }
+
+  backfilled(): void {
+    this.backfills.inc();
+  }
+
+  resyncRequired(): void {
+    this.resyncs.inc();
+  }
+}

@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+import './fastify-decorations.js';
+
+/**
+ * One log line per answered request with what an operator searches by: the request id (`reqId`, bound to
+ * the request's logger), method and URL (secrets in the query redacted by the `req` serializer), the route
+ * template, status, duration, and the signed-in user's id when there is one.
+ */
+export default fp(
+  async (app) => {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        {
+          req: request,
+          route: request.routeOptions.url ?? null,
+          statusCode: reply.statusCode,
+          durationMs: Math.round(reply.elapsedTime * 10) / 10,
+          userId: request.principal?.userId ?? null,
+        },
+        'request completed',
+      );
+    });
+  },
+  { name: 'request-log' },
+);
