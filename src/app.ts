@@ -12,6 +12,7 @@ import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import cluster from './plugins/cluster.js';
+import loadShedding from './plugins/load-shedding.js';
 import metrics from './plugins/metrics.js';
 import requestLog from './plugins/request-log.js';
 import realtime from './plugins/realtime.js';
@@ -76,6 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     // One line per request, written when it is answered (plugins/request-log.ts), instead of two.
     disableRequestLogging: true,
+    // While closing, plugins/load-shedding.ts refuses new requests with the service's own error body.
+    return503OnClosing: false,
     requestIdHeader: false,
     genReqId: (request) => {
       const sent = request.headers['x-request-id'];
@@ -96,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandler);
+  await app.register(loadShedding);
   await app.register(securityHeaders);
   await app.register(metrics);
   await app.register(requestLog);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 
 const DURATION = /^(\d+)(s|m|h|d)?$/;
@@ -89,6 +90,9 @@ const EnvironmentSchema = z
     EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
     NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+    LOAD_SHED_MAX_HEAP_USED_BYTES: optional(z.coerce.number().int().min(0)),
     WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
     WS_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(100),
     WS_MESSAGE_BURST: z.coerce.number().int().min(1).default(20),
@@ -133,6 +137,10 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | undefined;
   /** Heartbeat period of this node's entry in the node registry (Redis). */
   nodeHeartbeatMs: number;
+  /** How long a graceful shutdown may take before the process exits anyway (with code 1). */
+  shutdownTimeoutMs: number;
+  /** 503 + Retry-After past these (0 turns a check off). */
+  loadShedding: { maxEventLoopDelayMs: number; maxHeapUsedBytes: number };
   jwt: {
     algorithm: 'HS256' | 'RS256';
     secret: string;
@@ -199,6 +207,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL,
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
     nodeHeartbeatMs: env.NODE_HEARTBEAT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    loadShedding: {
+      maxEventLoopDelayMs: env.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+      // By default, shed load before V8 runs out of heap and the process dies.
+      maxHeapUsedBytes:
+        env.LOAD_SHED_MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+    },
     jwt: {
       algorithm: env.JWT_ALGORITHM,
       secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),

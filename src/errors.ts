@@ -116,6 +116,16 @@ export const RateLimitedError = defineError(
 // 5xx
 export const InternalError = defineError('INTERNAL_ERROR', 500, 'Something went wrong on our side');
 export const NotReadyError = defineError('NOT_READY', 503, 'This node is not ready to serve traffic');
+export const OverloadedError = defineError(
+  'OVERLOADED',
+  503,
+  'The server is overloaded; retry after the Retry-After delay',
+);
+export const ShuttingDownError = defineError(
+  'SHUTTING_DOWN',
+  503,
+  'This node is shutting down; retry, and another node will answer',
+);
 export const ClusterUnavailableError = defineError(
   'CLUSTER_UNAVAILABLE',
   503,

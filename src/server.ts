@@ -25,7 +25,9 @@ if (!config.admin) {
   app.log.warn('ADMIN_USERNAME/ADMIN_PASSWORD are not set: no admin account was created');
 }
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+// SIGTERM/SIGINT: refuse new requests (503 SHUTTING_DOWN, /ready too), answer those in flight over HTTP and
+// WebSocket, close sockets with 1001, then the database and Redis. Past SHUTDOWN_TIMEOUT_MS it exits with 1.
+closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an unexpected error');
   else app.log.info({ signal }, 'closing');
   await app.close();

@@ -21,10 +21,14 @@ declare module 'fastify' {
     /** Everything /metrics exports. */
     metrics: ServiceMetrics;
     cluster: ClusterState;
+    /** True from the moment the app starts closing. */
+    isDraining(): boolean;
   }
   interface FastifyContextConfig {
     /** Which limit a route's own `rateLimit` is, for rate_limit_hits_total (default: global). */
     rateLimitScope?: RateLimitScope;
+    /** @fastify/under-pressure: a route's own answer under pressure; returning nothing serves it as usual. */
+    pressureHandler?: () => void;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

@@ -24,10 +24,14 @@ export default fp(
       );
     });
 
-    app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } }, async (_request, reply) => {
-      reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
-    });
+    app.get(
+      '/metrics',
+      { config: { rateLimit: false, pressureHandler: () => undefined }, schema: { hide: true } },
+      async (_request, reply) => {
+        reply.type(metrics.registry.contentType);
+        return metrics.registry.metrics();
+      },
+    );
   },
   { name: 'metrics' },
 );

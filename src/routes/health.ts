@@ -15,6 +15,9 @@ const HealthSchema = z
       database: z.enum(['ok', 'down']),
       redis: z.enum(['ok', 'down', 'disabled']),
     }),
+    latencyMs: z
+      .object({ database: z.number(), redis: z.number().nullable() })
+      .meta({ description: 'Round trip of this check to each dependency (null: no Redis configured)' }),
     cluster: z.object({
       fanout: z.enum(['local', 'pubsub', 'polling']).meta({
         description:
@@ -36,6 +39,13 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       () => false,
     );
 
+  /** Runs a check and times it. */
+  const timed = async <T>(check: () => Promise<T>): Promise<[T, number]> => {
+    const started = performance.now();
+    const result = await check();
+    return [result, Math.round((performance.now() - started) * 100) / 100];
+  };
+
   const redisState = async (): Promise<'ok' | 'down' | 'disabled'> => {
     if (!app.redis) return 'disabled';
     return app.redis.ping().then(
@@ -44,18 +54,22 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     );
   };
 
+  // Probes and scrapes must still answer when the node sheds load.
+  const servedUnderPressure = { rateLimit: false, pressureHandler: () => undefined } as const;
+
   app.get('/health', {
-    config: { rateLimit: false },
+    config: servedUnderPressure,
     schema: {
       tags: ['operations'],
       summary: 'Liveness and the state of each dependency',
       response: { 200: HealthSchema, ...errorResponses() },
     },
     handler: async () => {
-      const [database, redis] = await Promise.all([
-        databaseUp().then((up): 'ok' | 'down' => (up ? 'ok' : 'down')),
-        redisState(),
+      const [[databaseIsUp, databaseMs], [redis, redisMs]] = await Promise.all([
+        timed(databaseUp),
+        timed(redisState),
       ]);
+      const database = databaseIsUp ? ('ok' as const) : ('down' as const);
       const { fanout, breaker } = app.cluster;
       const healthy = database === 'ok' && redis !== 'down' && breaker !== 'open';
       return {
@@ -64,21 +78,24 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         uptime: process.uptime(),
         node: app.config.nodeId,
         services: { database, redis },
+        latencyMs: { database: databaseMs, redis: redis === 'disabled' ? null : redisMs },
         cluster: { fanout, breaker },
       };
     },
   });
 
   app.get('/ready', {
-    config: { rateLimit: false },
+    config: servedUnderPressure,
     schema: {
       tags: ['operations'],
       summary: 'Whether this node should receive traffic',
-      description: '503 while starting, shutting down, or without its database.',
+      description:
+        '503 while starting, shutting down (SHUTTING_DOWN), overloaded (event loop or heap past the ' +
+        'LOAD_SHED_* thresholds), or without its database (NOT_READY).',
       response: { 200: ReadySchema, 503: ErrorSchema.describe('Not ready (NOT_READY)'), ...errorResponses() },
     },
     handler: async () => {
-      if (!(await databaseUp())) throw new NotReadyError();
+      if (app.isUnderPressure() || !(await databaseUp())) throw new NotReadyError();
       return { status: 'ready' as const };
     },
   });

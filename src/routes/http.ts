@@ -18,13 +18,13 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'The content type is not accepted (UNSUPPORTED_MEDIA_TYPE)',
   429: 'Too many requests (RATE_LIMITED); wait for Retry-After',
   500: 'Unexpected failure (INTERNAL_ERROR); the body never carries internals',
-  503: 'A dependency is unavailable; retry after a moment',
+  503: 'OVERLOADED or SHUTTING_DOWN (any route; see Retry-After), or a dependency is unavailable',
 };
 
-/** The documented error responses of a route (429 and 500 always), each with the one error body shape. */
+/** The documented error responses of a route (429, 500 and 503 always), each with the one error body shape. */
 export function errorResponses(...statusCodes: Array<keyof typeof ERROR_DESCRIPTIONS>) {
   return Object.fromEntries(
-    [...new Set([...statusCodes, 429, 500])].map((statusCode) => [
+    [...new Set([...statusCodes, 429, 500, 503])].map((statusCode) => [
       statusCode,
       ErrorSchema.describe(ERROR_DESCRIPTIONS[statusCode] as string),
     ]),

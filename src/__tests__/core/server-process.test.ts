@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
+import { RawSocket } from '../helpers/raw-socket.js';
 import { startServer, waitFor } from '../helpers/server-process.js';
 
 let dataDir: string;
@@ -43,6 +45,46 @@ describe('the server process', () => {
       server.child.kill('SIGTERM');
     }
     expect(await server.exited).toBe(0);
+  });
+
+  it('on SIGTERM finishes the request in flight, closes sockets with 1001, and exits 0 in time', async () => {
+    const port = await freePort();
+    const admin = { username: 'admin', password: 'admin-password-1' };
+    const server = startServer({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_USERNAME: admin.username,
+      ADMIN_PASSWORD: admin.password,
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
+    await waitFor(`http://127.0.0.1:${port}/ready`);
+    const sockets = await Promise.all([1, 2].map(() => RawSocket.open(`ws://127.0.0.1:${port}/ws`)));
+    await sockets[0]?.request('subscribe', { topics: ['pets'] });
+
+    // A sign-in whose body is still arriving when the signal comes.
+    const body = JSON.stringify(admin);
+    const slow = connect(port, '127.0.0.1');
+    let answer = '';
+    slow.on('data', (chunk) => (answer += chunk));
+    const answered = new Promise((resolve) => slow.on('close', resolve));
+    slow.write(
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    slow.write(body.slice(5));
+    await answered;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toContain('"token"');
+    for (const socket of sockets) expect((await socket.closed).code).toBe(1001);
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(5000);
+    expect(server.output()).toContain('"signal":"SIGTERM"');
   });
 
   it.each([

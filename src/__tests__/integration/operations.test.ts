@@ -23,6 +23,7 @@ describe('health and readiness', () => {
       uptime: expect.any(Number),
       node: 'node-under-test',
       services: { database: 'ok', redis: 'disabled' },
+      latencyMs: { database: expect.any(Number), redis: null },
       cluster: { fanout: 'local', breaker: 'disabled' },
     });
   });
