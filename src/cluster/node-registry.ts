@@ -61,6 +61,11 @@ export class NodeRegistry {
     await this.redis.run((redis) => redis.del(this.key)).catch(() => undefined);
   }
 
+  /** How many nodes are live (for the cluster_nodes gauge). */
+  async count(): Promise<number> {
+    return this.redis ? (await this.readEntries(this.redis)).length : 1;
+  }
+
   /** The live nodes, by id. Admins only. CLUSTER_UNAVAILABLE while Redis is unreachable. */
   async list(actor: Actor): Promise<NodeInfo[]> {
     requireAdmin(actor);

@@ -1,3 +1,5 @@
+import { loadavg } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChangeEvent } from '../events/change-event.js';
 
@@ -6,11 +8,13 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Seconds from commit to the frame being handed to the sockets. */
 const DELIVERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export type RateLimitScope = 'global' | 'signup' | 'login' | 'ws_message' | 'ws_connection';
+const RATE_LIMIT_SCOPES = ['global', 'signup', 'login', 'ws_message', 'ws_connection'] as const;
+export type RateLimitScope = (typeof RATE_LIMIT_SCOPES)[number];
 export type AuthAttempt =
   | { kind: 'login'; result: 'success' | 'failure' | 'locked' }
   | { kind: 'refresh'; result: 'success' | 'invalid' | 'reused' };
-export type InvalidMessageReason = 'not_json' | 'bad_frame' | 'unknown_action' | 'bad_payload';
+const INVALID_MESSAGE_REASONS = ['not_json', 'bad_frame', 'unknown_action', 'bad_payload'] as const;
+export type InvalidMessageReason = (typeof INVALID_MESSAGE_REASONS)[number];
 
 const KNOWN_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 1011, 1013]);
 
@@ -47,6 +51,23 @@ export class ServiceMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });
+    this.gauge(
+      'v8_heap_size_limit_bytes',
+      'The V8 heap limit of this process',
+      () => getHeapStatistics().heap_size_limit,
+    );
+    new Gauge({
+      name: 'system_load_average',
+      help: 'The machine load average over 1, 5 and 15 minutes',
+      labelNames: ['window'],
+      registers,
+      collect() {
+        const [one, five, fifteen] = loadavg();
+        this.set({ window: '1m' }, one ?? 0);
+        this.set({ window: '5m' }, five ?? 0);
+        this.set({ window: '15m' }, fifteen ?? 0);
+      },
+    });
 
     const http = ['method', 'route', 'status_code'] as const;
     this.httpRequests = new Counter({
@@ -153,6 +174,17 @@ export class ServiceMetrics {
       help: 'Subscriptions refused with RESYNC_REQUIRED (since is older than the retention)',
       registers,
     });
+    this.initialize();
+  }
+
+  /** Series of bounded label sets start at 0, so rates and alerts see them before the first occurrence. */
+  private initialize(): void {
+    for (const scope of RATE_LIMIT_SCOPES) this.rateLimitHits.inc({ scope }, 0);
+    for (const result of ['success', 'failure', 'locked'])
+      this.authAttempts.inc({ kind: 'login', result }, 0);
+    for (const result of ['success', 'invalid', 'reused'])
+      this.authAttempts.inc({ kind: 'refresh', result }, 0);
+    for (const reason of INVALID_MESSAGE_REASONS) this.wsInvalid.inc({ reason }, 0);
   }
 
   /** A gauge whose value is read at scrape time. */

@@ -33,6 +33,7 @@ export default fp(
       labelNames: ['channel'],
       registers: [app.metrics.registry],
     });
+    for (const channel of ['events', 'revocations']) received.inc({ channel }, 0);
     const bus = clustered
       ? new ClusterBus(
           redisBreaker,
@@ -87,6 +88,9 @@ export default fp(
       registry,
     });
 
+    app.metrics.gauge('cluster_nodes', 'Live nodes in the node registry (1 when alone)', () =>
+      registry.count().catch(() => 0),
+    );
     new Gauge({
       name: 'redis_circuit_breaker_state',
       help: 'State of the circuit breaker around Redis: 0 closed, 1 half-open, 2 open',

@@ -137,6 +137,9 @@ describe('three nodes behind nginx', () => {
       expect(idsOf(created(socket))).toEqual(acknowledged);
     }
     for (const socket of sockets) socket.close();
+    // Prometheus scrapes the nodes directly; nginx does not publish their metrics.
+    expect((await fetch(`${nginx.http}/metrics`)).status).toBe(404);
+    expect((await fetch(`${node(0).http}/metrics`)).status).toBe(200);
   });
 
   it('refuses a token on node 2 as soon as it is logged out on node 1, over REST and on an open socket', async () => {
