@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
 
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
@@ -55,6 +56,14 @@ function unreachable(name, { host, port }) {
   );
 }
 
+// Headless Chromium from Debian driven by playwright-core (src/__tests__/browser), against SQLite.
+const browser = {
+  ...typescript,
+  displayName: 'browser',
+  testMatch: ['<rootDir>/src/__tests__/browser/**/*.test.ts'],
+};
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 // Node processes, a redis-server of its own and nginx (src/__tests__/cluster); needs PostgreSQL.
 const processCluster = {
   ...typescript,
@@ -73,6 +82,8 @@ export default async () => {
     { ...typescript, displayName: 'core', testMatch: ['<rootDir>/src/__tests__/core/**/*.test.ts'] },
     integration('sqlite', ignored),
   ];
+  if (existsSync(CHROMIUM)) projects.push(browser);
+  else missing(`${CHROMIUM} not found`, 'the browser suite (apt-get install chromium)');
   if (await reachable(POSTGRES)) {
     projects.push(integration('postgres', ignored));
     const tools = ['redis-server', 'nginx'].filter((command) => !installed(command));
@@ -85,7 +96,13 @@ export default async () => {
     testTimeout: 30_000,
     collectCoverage: true,
     coverageProvider: 'v8',
-    collectCoverageFrom: ['src/**/*.ts', '!src/**/__tests__/**', '!src/server.ts'],
+    // The board's DOM code runs in Chromium (the browser suite), not in Node; its state logic is unit-tested.
+    collectCoverageFrom: [
+      'src/**/*.ts',
+      '!src/**/__tests__/**',
+      '!src/server.ts',
+      '!src/board/{main,view,api}.ts',
+    ],
     coverageReporters: ['text-summary', 'lcov'],
     coverageThreshold: { global: { statements: 90, branches: 85, functions: 90, lines: 90 } },
   };

@@ -12,6 +12,7 @@ import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import cluster from './plugins/cluster.js';
+import liveBoard from './plugins/live-board.js';
 import loadShedding from './plugins/load-shedding.js';
 import metrics from './plugins/metrics.js';
 import requestLog from './plugins/request-log.js';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cluster);
 
   await app.register(healthRoutes);
+  await app.register(liveBoard);
   await app.register(
     async (api) => {
       await api.register(petsRoutes);

@@ -153,6 +153,8 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^HEALTHCHECK .*\/health/ms);
     expect(runtime).toMatch(/^CMD \["node", "dist\/server\.js"\]$/m);
     expect(runtime).not.toMatch(/npm (ci|install)/);
+    // The live board's page and styles are served from public/.
+    expect(runtime).toMatch(/^COPY .*public \.\/public$/m);
     const tsconfig = JSON.parse(await readFile('tsconfig.json', 'utf8'));
     expect(tsconfig.compilerOptions.outDir.replace(/^\.\//, '')).toBe('dist');
     const ignored = (await readFile('.dockerignore', 'utf8')).split('\n');

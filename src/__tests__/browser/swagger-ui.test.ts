@@ -1,0 +1,57 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, screenshot } from '../helpers/browser.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let browser: Browser;
+let t: TestApp;
+let base: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  t = await startTestApp();
+  base = (await t.listen()).http;
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Expands an operation, presses "Try it out" and "Execute", and returns the status the page shows. */
+async function tryItOut(page: Page, method: string, path: string): Promise<string> {
+  const operation = page.locator(`.opblock-${method}`, {
+    has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
+  });
+  await operation.locator('.opblock-summary').first().click();
+  await operation.getByRole('button', { name: 'Try it out' }).click();
+  await operation.getByRole('button', { name: 'Execute' }).click();
+  const status = operation.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor();
+  return (await status.textContent())?.trim() ?? '';
+}
+
+describe('Swagger UI under the content security policy', () => {
+  it('shows every tag, runs "Try it out", and calls a signed-in route after "Authorize"', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${base}/documentation`);
+    await page.waitForSelector('.opblock-tag');
+    const tags = await page.$$eval('.opblock-tag', (elements) =>
+      elements.map((element) => element.getAttribute('data-tag')),
+    );
+    expect(tags.sort()).toEqual(['auth', 'operations', 'pets', 'store', 'users']);
+
+    expect(await tryItOut(page, 'get', '/api/v1/pets')).toBe('200');
+
+    const token = await t.adminToken();
+    await page
+      .getByRole('button', { name: /Authorize/ })
+      .first()
+      .click();
+    await page.locator('#auth-bearer-value').fill(token);
+    await page.getByRole('button', { name: 'Apply credentials' }).click();
+    await page.locator('.modal-ux').getByRole('button', { name: 'Close' }).click();
+    expect(await tryItOut(page, 'get', '/api/v1/users/me')).toBe('200');
+    await screenshot(page, 'swagger-ui');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
