@@ -1,22 +1,18 @@
 import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, launchBrowser, openPage, screenshot } from '../helpers/browser.js';
+import { openPage, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
 import { IMAGES, multipart } from '../helpers/multipart.js';
-import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPet, type TestApp } from '../helpers/test-app.js';
 
+let session: BrowserSession;
 let browser: Browser;
 let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  ensureBuilt();
-  browser = await launchBrowser();
-  t = await startTestApp();
-  base = (await t.listen()).http;
+  session = await startBrowserSession();
+  ({ browser, app: t, base } = session);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => session?.close());
 
 const connection = (page: Page) => page.getAttribute('#connection', 'data-state');
 const card = (status: string, id: number) => `#column-${status} li[data-pet-id="${id}"]`;

@@ -1,20 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, screenshot } from '../helpers/browser.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { openPage, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/test-app.js';
 
+let session: BrowserSession;
 let browser: Browser;
 let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  t = await startTestApp();
-  base = (await t.listen()).http;
+  session = await startBrowserSession();
+  ({ browser, app: t, base } = session);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => session?.close());
 
 /** Expands an operation, presses "Try it out" and "Execute", and returns the status the page shows. */
 async function tryItOut(page: Page, method: string, path: string): Promise<string> {

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './test-app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'artifacts/screenshots';
 
 /** Builds dist/ when it is older than src/: the page loads the compiled board and client. */
-export function ensureBuilt(): void {
+function ensureBuilt(): void {
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
 }
 
@@ -42,4 +43,29 @@ export async function openPage(browser: Browser, options: { width?: number; heig
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  app: TestApp;
+  /** http://127.0.0.1:<port> of the listening app. */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** A built, listening app and a browser to look at it with. */
+export async function startBrowserSession(): Promise<BrowserSession> {
+  ensureBuilt();
+  const browser = await launchBrowser();
+  const app = await startTestApp();
+  const base = (await app.listen()).http;
+  return {
+    browser,
+    app,
+    base,
+    close: async () => {
+      await browser.close();
+      await app.close();
+    },
+  };
 }
