@@ -9,13 +9,18 @@ export interface ConnectionLimits {
   maxQueuedMessages: number;
 }
 
+/** A notification's frame: UTF-8 bytes encoded once for all its subscribers. */
+export type EventFrame = Buffer;
+
 interface QueuedEvent {
-  frame: string;
+  frame: EventFrame;
   event: ChangeEvent;
 }
 
-/** Bytes handed to the socket but not yet flushed, above which frames wait in our queues. */
+/** Bytes the socket has buffered but not yet written, above which frames wait in our queues. */
 const HIGH_WATER_BYTES = 256 * 1024;
+/** Event frames are bytes but still text frames on the wire. */
+const AS_TEXT = { binary: false } as const;
 
 /**
  * One client socket: who it is, what it subscribed to, and its outbound queues. Responses always go
@@ -31,7 +36,8 @@ export class ClientConnection {
   private held: QueuedEvent[] | undefined;
   private readonly responses: string[] = [];
   private readonly notifications: QueuedEvent[] = [];
-  private bytesInFlight = 0;
+  /** A frame sent past the high-water mark is being written; the queues wait for it. */
+  private awaitingDrain = false;
   private drainWaiters: Array<() => void> = [];
   private readonly bucket: TokenBucket;
   private rejectedInARow = 0;
@@ -64,10 +70,16 @@ export class ClientConnection {
     this.flush();
   }
 
-  sendEvent(frame: string, event: ChangeEvent): void {
+  sendEvent(frame: EventFrame, event: ChangeEvent): void {
     if (this.closed) return;
     if (this.held) {
       this.held.push({ frame, event });
+      return;
+    }
+    // The common case, nothing queued ahead: straight to the socket, no allocation.
+    if (this.notifications.length === 0 && this.responses.length === 0 && !this.awaitingDrain) {
+      this.lastSentSeq = event.seq;
+      this.write(frame);
       return;
     }
     this.notifications.push({ frame, event });
@@ -99,7 +111,7 @@ export class ClientConnection {
   }
 
   /** Queues a replayed event, first waiting for the queue to drain to half its limit: a replay never lags. */
-  async sendPaced(frame: string, event: ChangeEvent): Promise<void> {
+  async sendPaced(frame: EventFrame, event: ChangeEvent): Promise<void> {
     while (!this.closed && this.notifications.length >= this.limits.maxQueuedMessages / 2) {
       await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
@@ -155,19 +167,28 @@ export class ClientConnection {
   }
 
   private flush(): void {
-    while (this.bytesInFlight < HIGH_WATER_BYTES && !this.closed) {
+    while (!this.awaitingDrain && !this.closed) {
       const response = this.responses.shift();
       const event = response === undefined ? this.notifications.shift() : undefined;
       const frame = response ?? event?.frame;
-      if (frame === undefined) return;
+      if (frame === undefined) break;
       if (event) this.lastSentSeq = event.event.seq;
-      this.bytesInFlight += frame.length;
-      this.socket.send(frame, () => {
-        this.bytesInFlight -= frame.length;
-        this.flush();
-      });
+      this.write(frame);
     }
     if (this.notifications.length < this.limits.maxQueuedMessages / 2) this.wakeDrainWaiters();
+  }
+
+  /** Sends a frame; past the high-water mark the frame carries a callback and the queues wait until it is out. */
+  private write(frame: string | EventFrame): void {
+    if (this.socket.bufferedAmount + frame.length < HIGH_WATER_BYTES) {
+      this.socket.send(frame, AS_TEXT);
+      return;
+    }
+    this.awaitingDrain = true;
+    this.socket.send(frame, AS_TEXT, () => {
+      this.awaitingDrain = false;
+      this.flush();
+    });
   }
 
   private wakeDrainWaiters(): void {

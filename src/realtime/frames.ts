@@ -39,8 +39,9 @@ export function notificationFrame(
 }
 
 /** One wire frame of a change event for one topic; built once and sent to every socket of that audience. */
-export function eventFrame(event: ChangeEvent, topic: string): string {
-  return notificationFrame(event.type, event.payload, { topic, seq: event.seq });
+/** A change event's notification, encoded once: every subscriber of the topic is sent the same bytes. */
+export function eventFrame(event: ChangeEvent, topic: string): Buffer {
+  return Buffer.from(notificationFrame(event.type, event.payload, { topic, seq: event.seq }));
 }
 
 const STATUS_TO_WS_CODE: Record<number, WsErrorCode> = {

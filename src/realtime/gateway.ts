@@ -13,7 +13,7 @@ import { requireUser, type Actor, type Principal } from '../services/access.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { Services } from '../services/container.js';
 import { serviceActions } from './actions.js';
-import { ClientConnection } from './client-connection.js';
+import { ClientConnection, type EventFrame } from './client-connection.js';
 import {
   errorFrame,
   eventFrame,
@@ -387,7 +387,7 @@ export class RealtimeGateway {
     const replayed = new Set<number>();
     const owed = (live: { event: ChangeEvent }) =>
       !replayed.has(live.event.seq) && (live.event.seq > since || matchesAny(live.event, existing));
-    const sendHeld = async (held: Array<{ frame: string; event: ChangeEvent }>) => {
+    const sendHeld = async (held: Array<{ frame: EventFrame; event: ChangeEvent }>) => {
       for (const live of held) if (owed(live)) await connection.sendPaced(live.frame, live.event);
     };
     for (let after = since; !connection.closed;) {

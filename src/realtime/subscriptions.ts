@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../events/change-event.js';
 import { isAdmin, type Actor } from '../services/access.js';
-import type { ClientConnection } from './client-connection.js';
+import type { ClientConnection, EventFrame } from './client-connection.js';
 import { eventFrame } from './frames.js';
 
 /** Topics that only a signed-in caller may hold; they are dropped when the session ends. */
@@ -62,7 +62,7 @@ export class SubscriptionRegistry {
     const reached = audiences.length > 1 ? new Set<ClientConnection>() : undefined;
     let count = 0;
     for (const [topic, connections] of audiences) {
-      let frame: string | undefined;
+      let frame: EventFrame | undefined;
       for (const connection of connections) {
         if (reached?.has(connection) || !canSee(connection.actor, event)) continue;
         frame ??= eventFrame(event, topic);

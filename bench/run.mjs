@@ -1,0 +1,47 @@
+// npm run bench [-- --quick]: every scenario, ours and its baselines alternately in one run; JSON to
+// bench/results/, a table on stdout, and docs/BENCHMARKS.md.
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { crossNodeScenario } from './scenarios/cross-node.mjs';
+import { fanoutScenario } from './scenarios/fanout.mjs';
+import { memoryScenario } from './scenarios/memory.mjs';
+import { profilesScenario } from './scenarios/profiles.mjs';
+import { reconnectScenario } from './scenarios/reconnect.mjs';
+import { restScenario } from './scenarios/rest.mjs';
+import { renderReport } from './lib/report.mjs';
+
+const quick = process.argv.includes('--quick');
+execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  openFiles: execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim(),
+};
+const started = Date.now();
+const results = { date: new Date().toISOString(), quick, machine, scenarios: {} };
+const scenarios = [
+  ['rest', restScenario],
+  ['fanout', fanoutScenario],
+  ['memory', memoryScenario],
+  ['crossNode', crossNodeScenario],
+  ['reconnect', reconnectScenario],
+  ['profiles', profilesScenario],
+];
+for (const [name, scenario] of scenarios) {
+  const scenarioStarted = Date.now();
+  process.stdout.write(`--- ${name}\n`);
+  results.scenarios[name] = await scenario({ quick });
+  process.stdout.write(`    ${Math.round((Date.now() - scenarioStarted) / 1000)} s\n`);
+}
+results.seconds = Math.round((Date.now() - started) / 1000);
+
+await mkdir('bench/results', { recursive: true });
+const file = `bench/results/${results.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`;
+await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+const report = renderReport(results);
+process.stdout.write(`\n${report}\nresults: ${file}\n`);
+if (!quick) await writeFile('docs/BENCHMARKS.md', report);

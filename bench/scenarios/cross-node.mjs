@@ -1,0 +1,78 @@
+// Cross-node: two nodes on PostgreSQL and Redis; writes on node A at a fixed rate; commit-to-receive for
+// subscribers on node B, against subscribers on node A itself in the same run.
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import pg from 'pg';
+import { json, login, paced } from '../lib/api.mjs';
+import { startOurs } from '../lib/processes.mjs';
+import { round, summary } from '../lib/stats.mjs';
+import { startSubscribers, waitForDeliveries } from '../lib/subscribers.mjs';
+
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function reachable(url) {
+  const { hostname, port } = new URL(url);
+  const socket = new Socket();
+  return new Promise((resolve) => {
+    socket.setTimeout(1000);
+    socket.once('connect', () => resolve(true));
+    socket.once('timeout', () => resolve(false));
+    socket.once('error', () => resolve(false));
+    socket.connect(Number(port), hostname);
+  }).finally(() => socket.destroy());
+}
+
+async function admin(statement) {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function crossNodeScenario({ quick }) {
+  if (!(await reachable(POSTGRES_URL)) || !(await reachable(REDIS_URL))) {
+    return { skipped: `PostgreSQL (${POSTGRES_URL}) or Redis (${REDIS_URL}) is unreachable` };
+  }
+  const name = `bench_${randomBytes(5).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const env = { DATABASE_URL: url.toString(), REDIS_URL, REDIS_KEY_PREFIX: `${name}:` };
+  const nodeA = await startOurs({ ...env, NODE_ID: 'bench-a' });
+  const nodeB = await startOurs({ ...env, NODE_ID: 'bench-b' });
+  const size = 100;
+  const onA = await startSubscribers('ours', nodeA.ws, size, 1);
+  const onB = await startSubscribers('ours', nodeB.ws, size, 1);
+  try {
+    const token = await login(nodeA.http);
+    const pet = (await json(nodeA.http, 'POST', '/api/v1/pets', { token, body: { name: 'Cross' } })).body;
+    await waitForDeliveries(onB, size, 10_000);
+    await Promise.all([onA.reset(), onB.reset()]);
+    const rate = 100;
+    const seconds = quick ? 2 : 8;
+    let counter = 0;
+    const writes = await paced(rate, seconds, () =>
+      json(nodeA.http, 'PATCH', `/api/v1/pets/${pet.id}`, { token, body: { name: `Cross ${++counter}` } }),
+    );
+    await Promise.all([onA, onB].map((group) => waitForDeliveries(group, writes.length * size, 15_000)));
+    const [a, b] = await Promise.all([onA.report(), onB.report()]);
+    const sameNode = summary(a.latencies);
+    const otherNode = summary(b.latencies);
+    return {
+      eventsPerSecond: rate,
+      subscribers: size,
+      sameNode: { delivered: a.received, p50Ms: sameNode.p50, p99Ms: sameNode.p99 },
+      otherNode: { delivered: b.received, p50Ms: otherNode.p50, p99Ms: otherNode.p99 },
+      p99DifferenceMs: round(otherNode.p99 - sameNode.p99, 1),
+      expected: writes.length * size,
+    };
+  } finally {
+    await Promise.all([onA.close(), onB.close()]);
+    await Promise.all([nodeA.stop(), nodeB.stop()]);
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}
