@@ -1,7 +1,7 @@
 // npm run bench [-- --quick]: every scenario, ours and its baselines alternately in one run; JSON to
 // bench/results/, a table on stdout, and docs/BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { crossNodeScenario } from './scenarios/cross-node.mjs';
 import { fanoutScenario } from './scenarios/fanout.mjs';
@@ -12,6 +12,14 @@ import { restScenario } from './scenarios/rest.mjs';
 import { renderReport } from './lib/report.mjs';
 
 const quick = process.argv.includes('--quick');
+
+// `--render <results.json>`: rewrite docs/BENCHMARKS.md from a saved full run (e.g. after editing findings.md).
+const render = process.argv.indexOf('--render');
+if (render !== -1) {
+  const saved = JSON.parse(await readFile(process.argv[render + 1], 'utf8'));
+  await writeFile('docs/BENCHMARKS.md', renderReport(saved));
+  process.exit(0);
+}
 execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
 
 const machine = {

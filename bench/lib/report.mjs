@@ -1,5 +1,8 @@
 // The results as Markdown: the machine, every scenario's table, and each target with its measured ratio.
+import { existsSync, readFileSync } from 'node:fs';
 import { ratio } from './stats.mjs';
+
+const FINDINGS = new URL('../findings.md', import.meta.url);
 
 const table = (header, rows) =>
   [
@@ -57,6 +60,11 @@ function profileTables(title, profile) {
 ${table(['heaviest functions (self time)', 'share'], rows(profile.self))}
 
 ${table(['our code (inclusive time)', 'share'], rows(profile.inclusive))}`;
+}
+
+/** The maintainers' reading of the latest full run (bench/findings.md), kept next to the numbers. */
+function findings() {
+  return existsSync(FINDINGS) ? `\n${readFileSync(FINDINGS, 'utf8')}` : '';
 }
 
 export function renderReport(results) {
@@ -171,5 +179,5 @@ and while a burst of updates fans out to 1,000 subscribers. Shares are of the se
 ${profileTables('REST `GET /api/v1/pets/:id`', scenarios.profiles?.rest)}
 
 ${profileTables('Fan-out burst to 1,000 subscribers', scenarios.profiles?.fanout)}
-`;
+${results.quick ? '' : findings()}`;
 }
