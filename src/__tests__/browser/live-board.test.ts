@@ -1,25 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { openPage, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { openPage, screenshot, useBrowserSession } from '../helpers/browser.js';
 import { IMAGES, multipart } from '../helpers/multipart.js';
-import { createPet, type TestApp } from '../helpers/test-app.js';
+import { createPet } from '../helpers/test-app.js';
 
-let session: BrowserSession;
-let browser: Browser;
-let t: TestApp;
-let base: string;
-
-beforeAll(async () => {
-  session = await startBrowserSession();
-  ({ browser, app: t, base } = session);
-}, 60_000);
-afterAll(() => session?.close());
+const session = useBrowserSession();
 
 const connection = (page: Page) => page.getAttribute('#connection', 'data-state');
 const card = (status: string, id: number) => `#column-${status} li[data-pet-id="${id}"]`;
 
 async function openBoard(): Promise<{ page: Page; problems: string[] }> {
-  const opened = await openPage(browser);
-  await opened.page.goto(base);
+  const opened = await openPage(session.browser);
+  await opened.page.goto(session.base);
   await opened.page.waitForSelector('#connection[data-state="open"]');
   return opened;
 }
@@ -27,14 +18,14 @@ async function openBoard(): Promise<{ page: Page; problems: string[] }> {
 describe('the live board', () => {
   it('shows a pet created over REST within a second, moves it on a status change, and follows an order', async () => {
     const { page, problems } = await openBoard();
-    const created = await createPet(t, { name: 'Biscuit' });
+    const created = await createPet(session.app, { name: 'Biscuit' });
     await page.waitForSelector(card('available', created.id), { timeout: 1000 });
     expect(await page.textContent('#count-available')).toBe('1');
 
     // Its photo, uploaded now, shows on its card.
     const { body, headers } = multipart([{ name: 'file', value: IMAGES.png, filename: 'biscuit.png' }]);
-    const token = await t.adminToken();
-    const upload = await t.call({
+    const token = await session.app.adminToken();
+    const upload = await session.app.call({
       method: 'POST',
       url: `/api/v1/pets/${created.id}/uploadImage`,
       token,
@@ -50,8 +41,8 @@ describe('the live board', () => {
     );
     expect(await photo.getAttribute('alt')).toBe('Photo of Biscuit');
 
-    const admin = await t.adminToken();
-    await t.call({
+    const admin = await session.app.adminToken();
+    await session.app.call({
       method: 'PATCH',
       url: `/api/v1/pets/${created.id}`,
       token: admin,
@@ -61,8 +52,8 @@ describe('the live board', () => {
     expect(await page.locator(card('available', created.id)).count()).toBe(0);
 
     // A customer orders an available pet from the page; the test approves the order.
-    const available = await createPet(t, { name: 'Pickles' });
-    const customer = await t.customer('boardcustomer');
+    const available = await createPet(session.app, { name: 'Pickles' });
+    const customer = await session.app.customer('boardcustomer');
     await page.fill('#username', customer.username);
     await page.fill('#password', 'customer-password-1');
     await page.press('#password', 'Enter');
@@ -73,7 +64,7 @@ describe('the live board', () => {
     const orderId = Number(await placed.getAttribute('data-order-id'));
     await page.waitForSelector(card('pending', available.id));
 
-    await t.call({
+    await session.app.call({
       method: 'PATCH',
       url: `/api/v1/store/order/${orderId}`,
       token: admin,
@@ -97,19 +88,19 @@ describe('the live board', () => {
     const added = page.locator('#column-available li', { hasText: 'Noodle' });
     await added.waitFor();
     const id = Number(await added.getAttribute('data-pet-id'));
-    const stored = (await t.call({ method: 'GET', url: `/api/v1/pets/${id}` })).json();
+    const stored = (await session.app.call({ method: 'GET', url: `/api/v1/pets/${id}` })).json();
     expect(stored).toMatchObject({ name: 'Noodle', status: 'available' });
 
     await page.locator(`#pet-${id}-status`).selectOption('sold');
     await page.waitForSelector(card('sold', id));
-    expect((await t.call({ method: 'GET', url: `/api/v1/pets/${id}` })).json().status).toBe('sold');
+    expect((await session.app.call({ method: 'GET', url: `/api/v1/pets/${id}` })).json().status).toBe('sold');
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('works on a phone-sized screen with the keyboard alone', async () => {
-    const { page, problems } = await openPage(browser, { width: 375, height: 740 });
-    await page.goto(base);
+    const { page, problems } = await openPage(session.browser, { width: 375, height: 740 });
+    await page.goto(session.base);
     await page.waitForSelector('#connection[data-state="open"]');
     const columns = await page.$$eval('.columns > section', (sections) =>
       sections.map((section) => section.getBoundingClientRect().left),
@@ -134,21 +125,24 @@ describe('the live board', () => {
 
   it('shows reconnecting while the server restarts, then catches up without duplicate cards', async () => {
     const { page, problems } = await openBoard();
-    const before = await createPet(t, { name: 'Before' });
+    const before = await createPet(session.app, { name: 'Before' });
     await page.waitForSelector(card('available', before.id));
 
-    await t.restart({ listen: false });
+    await session.app.restart({ listen: false });
     await page.waitForSelector('#connection[data-state="reconnecting"]');
     // Changes made while the page cannot reach the server.
-    const during = [await createPet(t, { name: 'Away-1' }), await createPet(t, { name: 'Away-2' })];
-    const admin = await t.adminToken();
-    await t.call({
+    const during = [
+      await createPet(session.app, { name: 'Away-1' }),
+      await createPet(session.app, { name: 'Away-2' }),
+    ];
+    const admin = await session.app.adminToken();
+    await session.app.call({
       method: 'PATCH',
       url: `/api/v1/pets/${before.id}`,
       token: admin,
       body: { status: 'sold' },
     });
-    await t.listen();
+    await session.app.listen();
 
     await page.waitForSelector('#connection[data-state="open"]', { timeout: 15_000 });
     for (const pet of during) await page.waitForSelector(card('available', pet.id));
@@ -157,7 +151,8 @@ describe('the live board', () => {
       items.map((item) => item.getAttribute('data-pet-id')),
     );
     expect(ids.length).toBe(new Set(ids).size);
-    const total = (await t.call({ method: 'GET', url: '/api/v1/pets?limit=100' })).json().items.length;
+    const total = (await session.app.call({ method: 'GET', url: '/api/v1/pets?limit=100' })).json().items
+      .length;
     expect(ids).toHaveLength(total);
     expect(await connection(page)).toBe('open');
     // The WebSocket closing with 1001 and refused reconnects are expected here; nothing else may fail.

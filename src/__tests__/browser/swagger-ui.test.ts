@@ -1,17 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { openPage, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser.js';
-import type { TestApp } from '../helpers/test-app.js';
+import type { Page } from 'playwright-core';
+import { openPage, screenshot, useBrowserSession } from '../helpers/browser.js';
 
-let session: BrowserSession;
-let browser: Browser;
-let t: TestApp;
-let base: string;
-
-beforeAll(async () => {
-  session = await startBrowserSession();
-  ({ browser, app: t, base } = session);
-}, 60_000);
-afterAll(() => session?.close());
+const session = useBrowserSession();
 
 /** Expands an operation, presses "Try it out" and "Execute", and returns the status the page shows. */
 async function tryItOut(page: Page, method: string, path: string): Promise<string> {
@@ -28,8 +18,8 @@ async function tryItOut(page: Page, method: string, path: string): Promise<strin
 
 describe('Swagger UI under the content security policy', () => {
   it('shows every tag, runs "Try it out", and calls a signed-in route after "Authorize"', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(`${base}/documentation`);
+    const { page, problems } = await openPage(session.browser);
+    await page.goto(`${session.base}/documentation`);
     await page.waitForSelector('.opblock-tag');
     const tags = await page.$$eval('.opblock-tag', (elements) =>
       elements.map((element) => element.getAttribute('data-tag')),
@@ -38,7 +28,7 @@ describe('Swagger UI under the content security policy', () => {
 
     expect(await tryItOut(page, 'get', '/api/v1/pets')).toBe('200');
 
-    const token = await t.adminToken();
+    const token = await session.app.adminToken();
     await page
       .getByRole('button', { name: /Authorize/ })
       .first()

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { startServer, waitFor } from '../helpers/server-process.js';
+import { startSlowSignIn } from '../helpers/slow-request.js';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -63,22 +63,13 @@ describe('the server process', () => {
     await sockets[0]?.request('subscribe', { topics: ['pets'] });
 
     // A sign-in whose body is still arriving when the signal comes.
-    const body = JSON.stringify(admin);
-    const slow = connect(port, '127.0.0.1');
-    let answer = '';
-    slow.on('data', (chunk) => (answer += chunk));
-    const answered = new Promise((resolve) => slow.on('close', resolve));
-    slow.write(
-      `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-        `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 5)}`,
-    );
+    const slow = startSlowSignIn(port, admin, { closeAfter: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    slow.write(body.slice(5));
-    await answered;
+    const answer = await slow.finish();
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('"token"');
     for (const socket of sockets) expect((await socket.closed).code).toBe(1001);

@@ -54,7 +54,7 @@ export interface BrowserSession {
 }
 
 /** A built, listening app and a browser to look at it with. */
-export async function startBrowserSession(): Promise<BrowserSession> {
+async function startBrowserSession(): Promise<BrowserSession> {
   ensureBuilt();
   const browser = await launchBrowser();
   const app = await startTestApp();
@@ -66,6 +66,32 @@ export async function startBrowserSession(): Promise<BrowserSession> {
     close: async () => {
       await browser.close();
       await app.close();
+    },
+  };
+}
+
+/**
+ * One BrowserSession for a test file: started before its tests, closed after them. Read its fields inside tests.
+ */
+export function useBrowserSession(): Omit<BrowserSession, 'close'> {
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    session = await startBrowserSession();
+  }, 60_000);
+  afterAll(() => session?.close());
+  const current = () => {
+    if (!session) throw new Error('the browser session has not started');
+    return session;
+  };
+  return {
+    get browser() {
+      return current().browser;
+    },
+    get app() {
+      return current().app;
+    },
+    get base() {
+      return current().base;
     },
   };
 }

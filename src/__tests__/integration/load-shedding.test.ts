@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { startTestApp } from '../helpers/test-app.js';
+import { startSlowSignIn } from '../helpers/slow-request.js';
+import { ADMIN, startTestApp } from '../helpers/test-app.js';
 
 /** Keeps the event loop busy in slices of `sliceMs` for `totalMs`, as CPU-bound work would. */
 function overload(totalMs: number, sliceMs: number): Promise<void> {
@@ -63,15 +64,7 @@ describe('draining', () => {
     const t = await startTestApp();
     const { port } = await t.listen();
     // A sign-in whose body is still arriving when the app starts to close, and a request pipelined after it.
-    const body = JSON.stringify({ username: 'admin', password: 'admin-password-1' });
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk));
-    const ended = new Promise((resolve) => socket.on('close', resolve));
-    socket.write(
-      `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
-    );
+    const slow = startSlowSignIn(port, ADMIN);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     const closing = t.app.close();
@@ -80,8 +73,7 @@ describe('draining', () => {
       new Promise((resolve, reject) => connect(port, '127.0.0.1').on('connect', resolve).on('error', reject)),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
-    socket.write(`${body.slice(10)}GET /ready HTTP/1.1\r\nHost: x\r\n\r\n`);
-    await ended;
+    const received = await slow.finish('GET /ready HTTP/1.1\r\nHost: x\r\n\r\n');
     await closing;
     const [first, second] = received.split(/(?=HTTP\/1\.1 )/);
     expect(first).toMatch(/^HTTP\/1\.1 200/);
