@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { logsAtInfo } from '../log-levels.js';
 import './fastify-decorations.js';
 
 /**
@@ -8,6 +9,8 @@ import './fastify-decorations.js';
  */
 export default fp(
   async (app) => {
+    // LOG_LEVEL is fixed at start: above info, the hook is not registered at all (no per-request work).
+    if (!logsAtInfo(app.log.level)) return;
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(
         {

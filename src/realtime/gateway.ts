@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import { toErrorBody } from '../errors.js';
+import { logsAtInfo } from '../log-levels.js';
 import type { ChangeEvent } from '../events/change-event.js';
 import { EventSequencer } from '../events/event-sequencer.js';
 import { revokes, type Revocation } from '../events/session-revocations.js';
@@ -64,6 +65,7 @@ export class RealtimeGateway {
   private readonly stops: Array<() => void> = [];
   private sequencer: EventSequencer | undefined;
   private closing = false;
+  private readonly logRequests: boolean;
 
   constructor(
     private readonly services: Services,
@@ -73,6 +75,7 @@ export class RealtimeGateway {
     private readonly metrics: ServiceMetrics,
   ) {
     this.actions = serviceActions(services);
+    this.logRequests = logsAtInfo(log.level);
   }
 
   async start(): Promise<void> {
@@ -251,17 +254,18 @@ export class RealtimeGateway {
       clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       this.metrics.wsRequest(action, status, seconds);
-      this.log.info(
-        {
-          clientId: connection.id,
-          correlationId,
-          action,
-          status,
-          durationMs: Math.round(seconds * 10_000) / 10,
-          userId: connection.actor?.userId ?? null,
-        },
-        'websocket request',
-      );
+      if (this.logRequests)
+        this.log.info(
+          {
+            clientId: connection.id,
+            correlationId,
+            action,
+            status,
+            durationMs: Math.round(seconds * 10_000) / 10,
+            userId: connection.actor?.userId ?? null,
+          },
+          'websocket request',
+        );
     }
   }
 

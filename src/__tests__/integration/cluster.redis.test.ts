@@ -150,6 +150,13 @@ describeCluster('several nodes on one PostgreSQL and Redis', () => {
       });
       expect(unavailable.statusCode).toBe(503);
       expect(unavailable.json().code).toBe('CLUSTER_UNAVAILABLE');
+      // A's publishes failed in a row: its breaker opened, on /health and as a metric.
+      await until(
+        async () => (await metric(a, 'redis_circuit_breaker_state')) === 2,
+        5000,
+        'the breaker to open',
+      );
+      expect((await health(a)).cluster.breaker).toMatch(/^(open|half-open)$/);
 
       // No revocation can cross over pub/sub now; B finds the ended session in the database.
       const customer = await a.customer();

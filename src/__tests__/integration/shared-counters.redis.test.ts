@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { SHARED_REDIS_URL } from '../helpers/test-cluster.js';
 
 /** Two nodes on one Redis share their counters. Uses the Redis at 127.0.0.1:6379 (see jest.config.js). */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function twoNodes(env: Record<string, string>): Promise<[TestApp, TestApp]> {
   const shared = {
-    REDIS_URL,
+    REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
     TRUST_PROXY: 'true',
     ...env,
