@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../db/executor.js';
+import { ReusableQuery } from '../db/reusable-query.js';
 import type { Database } from '../db/types.js';
 import type { ChangeEvent, EventDraft } from './change-event.js';
 
@@ -12,16 +13,22 @@ import type { ChangeEvent, EventDraft } from './change-event.js';
  */
 export class ChangeFeed {
   private readonly committed = new EventEmitter();
+  // Every write takes seqs and every snapshot read asks for the newest one: both compiled once.
+  private readonly takeSeqs = new ReusableQuery(['count'], (db, { count }: { count: number }) =>
+    db
+      .updateTable('eventCounter')
+      .set({ lastSeq: sql`last_seq + ${count}` })
+      .where('id', '=', 1)
+      .returning('lastSeq'),
+  );
+  private readonly newestSeq = new ReusableQuery([], (db) =>
+    db.selectFrom('eventCounter').select('lastSeq').where('id', '=', 1),
+  );
 
   /** Appends the drafts as events in the caller's transaction and returns them with their seq. */
   async append(tx: Transaction<Database>, drafts: EventDraft[]): Promise<ChangeEvent[]> {
     if (drafts.length === 0) return [];
-    const { lastSeq } = await tx
-      .updateTable('eventCounter')
-      .set({ lastSeq: sql`last_seq + ${drafts.length}` })
-      .where('id', '=', 1)
-      .returning('lastSeq')
-      .executeTakeFirstOrThrow();
+    const { lastSeq } = await this.takeSeqs.executeTakeFirstOrThrow(tx, { count: drafts.length });
     const firstSeq = Number(lastSeq) - drafts.length + 1;
     const createdAt = new Date().toISOString();
     const events = drafts.map(
@@ -44,12 +51,8 @@ export class ChangeFeed {
 
   /** The newest seq committed, as seen by the given executor (a snapshot transaction for reads). */
   async currentSeq(db: Executor): Promise<number> {
-    const row = await db
-      .selectFrom('eventCounter')
-      .select('lastSeq')
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
-    return Number(row.lastSeq);
+    const { lastSeq } = await this.newestSeq.executeTakeFirstOrThrow(db, {});
+    return Number(lastSeq);
   }
 
   /** Events after `afterSeq`, oldest first. */

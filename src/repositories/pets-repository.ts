@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Engine } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
+import { ReusableQuery } from '../db/reusable-query.js';
 import type { PetRow } from '../db/types.js';
 import type { Inventory, NamedRefInput, Pet, PetStatus } from '../schemas/pets.js';
 
@@ -20,24 +23,48 @@ export interface PetValues {
   status: PetStatus;
 }
 
-type PetWithCategory = PetRow & { categoryName: string | null };
+type NamedRef = { id: number; name: string };
+/** A pet row with its category's name and its tags (a JSON text on SQLite, parsed already on PostgreSQL). */
+type PetWithRefs = PetRow & { categoryName: string | null; tags: NamedRef[] | string };
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 export class PetsRepository {
-  constructor(private readonly engine: Engine) {}
+  private readonly jsonArrayFrom: typeof sqliteJsonArrayFrom;
+  private readonly petById = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
+    this.selectPets(db).where('pets.id', '=', id),
+  );
+  private readonly petByIdForUpdate = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
+    this.selectPets(db).where('pets.id', '=', id).forUpdate('pets'),
+  );
+  private readonly petWithSeq = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
+    this.selectPets(db)
+      .select((eb) =>
+        eb.selectFrom('eventCounter').select('lastSeq').where('eventCounter.id', '=', 1).as('seq'),
+      )
+      .where('pets.id', '=', id),
+  );
+
+  constructor(private readonly engine: Engine) {
+    this.jsonArrayFrom = engine === 'postgres' ? postgresJsonArrayFrom : sqliteJsonArrayFrom;
+  }
 
   /** One pet as the API shows it; `lock` takes a row lock on PostgreSQL for read-modify-write. */
   async findById(db: Executor, id: number, options: { lock?: boolean } = {}): Promise<Pet | undefined> {
-    const row = await this.selectPets(db)
-      .where('pets.id', '=', id)
-      .$if(Boolean(options.lock) && this.engine === 'postgres', (query) => query.forUpdate('pets'))
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const [pet] = await this.withTags(db, [row]);
-    return pet;
+    const query = options.lock && this.engine === 'postgres' ? this.petByIdForUpdate : this.petById;
+    const [row] = await query.execute(db, { id });
+    return row && this.toPet(row);
+  }
+
+  /**
+   * One pet and the newest seq, read by a single statement (so from one snapshot, without a transaction) that
+   * is compiled once: the hot read of the API.
+   */
+  async findWithSeq(db: Executor, id: number): Promise<{ pet: Pet; seq: number } | undefined> {
+    const [row] = await this.petWithSeq.execute(db, { id });
+    return row && { pet: this.toPet(row), seq: Number(row.seq) };
   }
 
   async list(db: Executor, filter: PetFilter): Promise<Pet[]> {
@@ -62,7 +89,8 @@ export class PetsRepository {
     }
     if (filter.afterId !== undefined) query = query.where('pets.id', '>', filter.afterId);
     if (filter.limit !== undefined) query = query.limit(filter.limit);
-    return this.withTags(db, await query.execute());
+    const rows = await query.execute();
+    return rows.map((row) => this.toPet(row));
   }
 
   async insert(db: Executor, values: PetValues, now: string): Promise<number> {
@@ -155,39 +183,30 @@ export class PetsRepository {
       .selectFrom('pets')
       .leftJoin('categories', 'categories.id', 'pets.categoryId')
       .selectAll('pets')
-      .select('categories.name as categoryName');
+      .select('categories.name as categoryName')
+      .select((eb) =>
+        this.jsonArrayFrom(
+          eb
+            .selectFrom('petTags')
+            .innerJoin('tags', 'tags.id', 'petTags.tagId')
+            .select(['tags.id', 'tags.name'])
+            .whereRef('petTags.petId', '=', 'pets.id')
+            .orderBy('petTags.position'),
+        ).as('tags'),
+      );
   }
 
-  private async withTags(db: Executor, rows: PetWithCategory[]): Promise<Pet[]> {
-    if (rows.length === 0) return [];
-    const tagRows = await db
-      .selectFrom('petTags')
-      .innerJoin('tags', 'tags.id', 'petTags.tagId')
-      .select(['petTags.petId', 'tags.id', 'tags.name'])
-      .where(
-        'petTags.petId',
-        'in',
-        rows.map((row) => row.id),
-      )
-      .orderBy('petTags.petId')
-      .orderBy('petTags.position')
-      .execute();
-    const tagsByPet = new Map<number, Array<{ id: number; name: string }>>();
-    for (const tag of tagRows) {
-      const list = tagsByPet.get(tag.petId) ?? [];
-      list.push({ id: tag.id, name: tag.name });
-      tagsByPet.set(tag.petId, list);
-    }
-    return rows.map((row) => ({
+  private toPet(row: PetWithRefs): Pet {
+    return {
       id: row.id,
       name: row.name,
       category: row.categoryId !== null ? { id: row.categoryId, name: row.categoryName as string } : null,
       photoUrls: JSON.parse(row.photoUrls) as string[],
-      tags: tagsByPet.get(row.id) ?? [],
+      tags: typeof row.tags === 'string' ? (JSON.parse(row.tags) as NamedRef[]) : row.tags,
       status: row.status,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
-    }));
+    };
   }
 }

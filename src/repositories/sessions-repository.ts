@@ -1,9 +1,19 @@
 import type { Executor } from '../db/executor.js';
+import { ReusableQuery } from '../db/reusable-query.js';
 import type { SessionRow, UserRow } from '../db/types.js';
 
 export type SessionWithUser = SessionRow & Pick<UserRow, 'username' | 'role'>;
 
 export class SessionsRepository {
+  private readonly sessionWithUser = new ReusableQuery(['id'], (db, { id }: { id: string }) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.userId')
+      .selectAll('sessions')
+      .select(['users.username', 'users.role'])
+      .where('sessions.id', '=', id),
+  );
+
   async insert(db: Executor, session: Omit<SessionRow, 'revokedAt'>): Promise<void> {
     await db
       .insertInto('sessions')
@@ -11,14 +21,10 @@ export class SessionsRepository {
       .execute();
   }
 
+  /** Run for every signed-in request, so compiled once. */
   async findWithUser(db: Executor, id: string): Promise<SessionWithUser | undefined> {
-    return db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.userId')
-      .selectAll('sessions')
-      .select(['users.username', 'users.role'])
-      .where('sessions.id', '=', id)
-      .executeTakeFirst();
+    const [row] = await this.sessionWithUser.execute(db, { id });
+    return row;
   }
 
   async countLive(db: Executor, now: string): Promise<number> {

@@ -73,8 +73,10 @@ export class PetsService {
     return this.transactor.read((tx) => this.pets.list(tx, { tags }));
   }
 
-  get(id: number): Promise<AtSeq<Pet>> {
-    return this.transactor.read((tx) => this.mustFind(tx, id));
+  async get(id: number): Promise<AtSeq<Pet>> {
+    const found = await this.transactor.query((db) => this.pets.findWithSeq(db, id));
+    if (!found) throw new PetNotFoundError(id);
+    return { data: found.pet, seq: found.seq };
   }
 
   inventory(): Promise<AtSeq<Inventory>> {

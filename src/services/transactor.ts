@@ -31,7 +31,7 @@ export class Transactor {
     return { data, seq };
   }
 
-  /** A plain query outside any transaction, for lookups that report no seq. */
+  /** A plain query outside any transaction: lookups that report no seq, or one statement that reads its own. */
   query<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
     return work(this.db);
   }
