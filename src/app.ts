@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import authentication from './plugins/authentication.js';
 import database from './plugins/database.js';
@@ -22,6 +22,7 @@ import { clusterRoutes } from './routes/cluster.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { petsRoutes } from './routes/pets.js';
+import { responseSerializerCompiler } from './routes/response-serializer.js';
 import { storeRoutes } from './routes/store.js';
 import { usersRoutes } from './routes/users.js';
 
@@ -93,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   app.decorate('config', config);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -107,7 +108,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(redis);
   await app.register(rateLimit);
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: config.websocket.maxFrameBytes },
+    // No compression: event frames are framed once and written to every socket as they are (realtime/frames.ts).
+    options: { maxPayload: config.websocket.maxFrameBytes, perMessageDeflate: false },
     // Answer in-flight requests, then close with 1001 (the gateway does both).
     preClose: async () => {
       if (app.hasDecorator('realtime')) await app.realtime.close();
