@@ -57,7 +57,7 @@ export default fp(
         },
       },
       (socket: WebSocket, request: FastifyRequest) => {
-        gateway.attach(socket, request.ip, request.principal);
+        gateway.attach(socket, request.raw.socket, request.ip, request.principal);
       },
     );
 

@@ -1,4 +1,5 @@
-import type { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
 import type { ChangeEvent } from '../events/change-event.js';
 import type { Actor } from '../services/access.js';
 import { TokenBucket } from './token-bucket.js';
@@ -9,7 +10,7 @@ export interface ConnectionLimits {
   maxQueuedMessages: number;
 }
 
-/** A notification's frame: UTF-8 bytes encoded once for all its subscribers. */
+/** A notification's complete WebSocket frame (see `eventFrame`), encoded once for all its subscribers. */
 export type EventFrame = Buffer;
 
 interface QueuedEvent {
@@ -19,8 +20,6 @@ interface QueuedEvent {
 
 /** Bytes the socket has buffered but not yet written, above which frames wait in our queues. */
 const HIGH_WATER_BYTES = 256 * 1024;
-/** Event frames are bytes but still text frames on the wire. */
-const AS_TEXT = { binary: false } as const;
 
 /**
  * One client socket: who it is, what it subscribed to, and its outbound queues. Responses always go
@@ -48,6 +47,8 @@ export class ClientConnection {
     readonly id: string,
     readonly ip: string,
     private readonly socket: WebSocket,
+    /** The TCP socket under `socket`: event frames, already framed, are written to it directly. */
+    private readonly wire: Socket,
     private readonly limits: ConnectionLimits,
     private readonly onLagged: (connection: ClientConnection, resumeFrom: number) => void,
   ) {
@@ -178,17 +179,22 @@ export class ClientConnection {
     if (this.notifications.length < this.limits.maxQueuedMessages / 2) this.wakeDrainWaiters();
   }
 
-  /** Sends a frame; past the high-water mark the frame carries a callback and the queues wait until it is out. */
+  /**
+   * Sends a response through ws, or writes an event frame (framed already) straight to the TCP socket: ws
+   * writes synchronously to that same socket (no compression is negotiated), so the order holds, and nothing
+   * goes out once ws has begun closing. Past the high-water mark the write carries a callback and the queues
+   * wait until it is out.
+   */
   private write(frame: string | EventFrame): void {
-    if (this.socket.bufferedAmount + frame.length < HIGH_WATER_BYTES) {
-      this.socket.send(frame, AS_TEXT);
-      return;
-    }
-    this.awaitingDrain = true;
-    this.socket.send(frame, AS_TEXT, () => {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    const drained = () => {
       this.awaitingDrain = false;
       this.flush();
-    });
+    };
+    const belowHighWater = this.socket.bufferedAmount + frame.length < HIGH_WATER_BYTES;
+    if (!belowHighWater) this.awaitingDrain = true;
+    if (typeof frame === 'string') this.socket.send(frame, belowHighWater ? undefined : drained);
+    else this.wire.write(frame, belowHighWater ? undefined : drained);
   }
 
   private wakeDrainWaiters(): void {

@@ -1,3 +1,4 @@
+import * as ws from 'ws';
 import type { ErrorBody } from '../errors.js';
 import type { ChangeEvent } from '../events/change-event.js';
 import type { WsErrorCode } from '../schemas/ws.js';
@@ -7,6 +8,20 @@ export interface WsErrorPayload extends Omit<ErrorBody, 'code'> {
   code: WsErrorCode;
   reason?: string;
 }
+
+const TEXT_OPCODE = 1;
+
+interface FrameOptions {
+  fin: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+  rsv1: boolean;
+}
+/** ws's frame builder, public API since ws 2 though @types/ws does not declare it. */
+const { Sender } = ws as unknown as {
+  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
+};
 
 export function responseFrame(correlationId: string | null, payload: unknown): string {
   return JSON.stringify({
@@ -40,8 +55,16 @@ export function notificationFrame(
 
 /** One wire frame of a change event for one topic; built once and sent to every socket of that audience. */
 /** A change event's notification, encoded once: every subscriber of the topic is sent the same bytes. */
+/**
+ * A notification as a complete WebSocket text frame, header included, built once for all its subscribers:
+ * server frames are not masked, so the bytes are the same for every socket (ws's `Sender.frame` exists for
+ * exactly this broadcast case).
+ */
 export function eventFrame(event: ChangeEvent, topic: string): Buffer {
-  return Buffer.from(notificationFrame(event.type, event.payload, { topic, seq: event.seq }));
+  const payload = Buffer.from(notificationFrame(event.type, event.payload, { topic, seq: event.seq }));
+  return Buffer.concat(
+    Sender.frame(payload, { fin: true, opcode: TEXT_OPCODE, mask: false, readOnly: false, rsv1: false }),
+  );
 }
 
 const STATUS_TO_WS_CODE: Record<number, WsErrorCode> = {

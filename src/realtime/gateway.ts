@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import { toErrorBody } from '../errors.js';
@@ -141,9 +142,14 @@ export class RealtimeGateway {
   }
 
   /** Takes over a freshly upgraded socket. Handlers are attached synchronously so no frame is missed. */
-  attach(socket: WebSocket, ip: string, actor: Actor): ClientConnection {
-    const connection = new ClientConnection(randomUUID(), ip, socket, this.settings, (lagging, resumeFrom) =>
-      this.dropLagging(lagging, resumeFrom),
+  attach(socket: WebSocket, wire: Socket, ip: string, actor: Actor): ClientConnection {
+    const connection = new ClientConnection(
+      randomUUID(),
+      ip,
+      socket,
+      wire,
+      this.settings,
+      (lagging, resumeFrom) => this.dropLagging(lagging, resumeFrom),
     );
     this.connections.add(connection);
     this.metrics.wsConnected();
