@@ -1,10 +1,11 @@
 // An HTTP load generator process: runs autocannon with the options in argv[2] and prints its result as JSON.
-// `cycle` runs place-order + cancel pairs, each connection on a pet of its own.
+// `cycle` runs place-order + cancel pairs; each pair takes a pet from a pool and gives it back once cancelled, so
+// no two connections ever order the same pet (as many pets as connections are needed).
 import autocannon from 'autocannon';
 
 const options = JSON.parse(process.argv[2]);
 const { cycle, ...rest } = options;
-let nextPet = 0;
+const freePets = [...(cycle?.petIds ?? [])];
 const requests = cycle
   ? [
       {
@@ -12,7 +13,7 @@ const requests = cycle
         path: '/api/v1/store/order',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${cycle.token}` },
         setupRequest: (request, context) => {
-          context.petId ??= cycle.petIds[nextPet++ % cycle.petIds.length];
+          context.petId = freePets.shift();
           return { ...request, body: JSON.stringify({ petId: context.petId }) };
         },
         onResponse: (status, body, context) => {
@@ -26,6 +27,7 @@ const requests = cycle
           ...request,
           path: `/api/v1/store/order/${context.orderId ?? 0}`,
         }),
+        onResponse: (_status, _body, context) => freePets.push(context.petId),
       },
     ]
   : undefined;

@@ -81,7 +81,17 @@ ${targets(scenarios)}
 ## REST (autocannon)
 
 ${table(
-  ['request', 'ours req/s', 'p50 / p99 ms', 'bare Fastify req/s', 'p50 / p99 ms', 'ratio'],
+  [
+    'request',
+    'ours req/s',
+    'p50 / p99 ms',
+    'bare Fastify req/s',
+    'p50 / p99 ms',
+    'ours ÷ bare',
+    'bare + plugins req/s',
+    'plugins ÷ bare',
+    'non-2xx (ours / bare / plugins)',
+  ],
   rest.map((entry) => [
     entry.name,
     entry.ours.rps,
@@ -89,10 +99,13 @@ ${table(
     entry.bare.rps,
     `${entry.bare.p50} / ${entry.bare.p99}`,
     `${entry.ratio}×`,
+    entry.plugins?.rps ?? '—',
+    entry.pluginsRatio ? `${entry.pluginsRatio}×` : '—',
+    [entry.ours, entry.bare, entry.plugins].map((side) => side?.non2xx ?? '—').join(' / '),
   ]),
 )}
 
-Ours runs with validation, the rate limiter (counting, limit out of reach), metrics and the SQLite read on; request logging is at \`warn\`.
+Ours runs with validation, the rate limiter (counting, limit out of reach), metrics and the SQLite read on; request logging is at \`warn\`. "Bare + plugins" is the bare server with only the cross-cutting plugins the service runs on every request (request id, helmet's headers, load shedding, rate limiting, request metrics) and no database: what those features cost by themselves.
 
 ## Fan-out on one node
 

@@ -80,7 +80,11 @@ async function measure(kind, size, { deliveriesPerSecond, seconds, burstDeliveri
 }
 
 export async function fanoutScenario({ quick }) {
-  const sizes = quick ? [1000] : [1000, 5000, 10_000];
+  const sizes = quick
+    ? [1000]
+    : process.env.SIZES
+      ? process.env.SIZES.split(',').map(Number)
+      : [1000, 5000, 10_000];
   const settings = quick
     ? { deliveriesPerSecond: 10_000, seconds: 2, burstDeliveries: 50_000 }
     : { deliveriesPerSecond: 20_000, seconds: 5, burstDeliveries: 300_000 };

@@ -1,5 +1,6 @@
-// REST: our service against bare Fastify answering the same JSON from memory, alternately, with autocannon
-// in a process of its own.
+// REST: our service against bare Fastify answering the same JSON from memory, and against that same bare
+// Fastify with the per-request plugins the service runs (the price of those features alone), alternately, with
+// autocannon in a process of its own.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { customer, json, login } from '../lib/api.mjs';
@@ -14,10 +15,16 @@ async function load(options) {
   return JSON.parse(stdout);
 }
 
+const CYCLE_CONNECTIONS = 20;
+
+/**
+ * A customer, and a pet of its own for each connection of each run: the warm-up stops mid-cycle and leaves
+ * orders open, so the measured run must not reuse its pets (they would answer 409, cheaply).
+ */
 async function prepareOurs(server) {
   const admin = await login(server.http);
   const petIds = [];
-  for (let index = 0; index < 20; index += 1) {
+  for (let index = 0; index < 2 * CYCLE_CONNECTIONS; index += 1) {
     petIds.push(
       (await json(server.http, 'POST', '/api/v1/pets', { token: admin, body: { name: `Cycle ${index}` } }))
         .body.id,
@@ -34,21 +41,38 @@ export async function restScenario({ quick }) {
     { name: 'GET /api/v1/pets?status=available&limit=20', path: '/api/v1/pets?status=available&limit=20' },
     { name: 'place order + cancel', cycle: true },
   ];
-  const results = Object.fromEntries(cases.map((entry) => [entry.name, { ours: [], bare: [] }]));
+  const sides = ['ours', 'bare', 'plugins'];
+  const results = Object.fromEntries(
+    cases.map((entry) => [entry.name, Object.fromEntries(sides.map((side) => [side, []]))]),
+  );
   for (let round_ = 0; round_ < rounds; round_ += 1) {
-    for (const side of round_ % 2 === 0 ? ['ours', 'bare'] : ['bare', 'ours']) {
-      const server = side === 'ours' ? await startOurs() : await startBaseline('bare-fastify.mjs');
+    for (const side of round_ % 2 === 0 ? sides : [...sides].reverse()) {
+      const server =
+        side === 'ours'
+          ? await startOurs()
+          : await startBaseline('bare-fastify.mjs', side === 'plugins' ? { WITH_PLUGINS: '1' } : {});
       try {
-        const cycle =
-          side === 'ours' ? await prepareOurs(server) : { token: 'none', petIds: [1, 2, 3, 4, 5, 6] };
+        const { token, petIds } =
+          side === 'ours'
+            ? await prepareOurs(server)
+            : {
+                token: 'none',
+                petIds: Array.from({ length: 2 * CYCLE_CONNECTIONS }, (_, index) => index + 1),
+              };
+        const cycles = [petIds.slice(0, CYCLE_CONNECTIONS), petIds.slice(-CYCLE_CONNECTIONS)].map((pets) => ({
+          token,
+          petIds: pets,
+        }));
         for (const entry of cases) {
           const options = {
             url: `${server.http}${entry.path ?? ''}`,
-            connections: entry.cycle ? 20 : 50,
+            connections: entry.cycle ? CYCLE_CONNECTIONS : 50,
             duration,
           };
-          await load({ ...options, duration: 1 }); // warm-up
-          results[entry.name][side].push(await load(entry.cycle ? { ...options, cycle } : options));
+          await load({ ...options, duration: 1, ...(entry.cycle ? { cycle: cycles[0] } : {}) }); // warm-up
+          results[entry.name][side].push(
+            await load(entry.cycle ? { ...options, cycle: cycles[1] } : options),
+          );
         }
       } finally {
         await server.stop();
@@ -58,13 +82,18 @@ export async function restScenario({ quick }) {
   return cases.map(({ name }) => {
     const best = (side) =>
       results[name][side].reduce((a, b) => (a.requestsPerSecond >= b.requestsPerSecond ? a : b));
-    const ours = best('ours');
-    const bare = best('bare');
+    const figures = (side) => {
+      const { requestsPerSecond, p50, p99, non2xx } = best(side);
+      return { rps: round(requestsPerSecond, 0), p50, p99, non2xx };
+    };
+    const [ours, bare, plugins] = sides.map(figures);
     return {
       name,
-      ours: { rps: round(ours.requestsPerSecond, 0), p50: ours.p50, p99: ours.p99, non2xx: ours.non2xx },
-      bare: { rps: round(bare.requestsPerSecond, 0), p50: bare.p50, p99: bare.p99, non2xx: bare.non2xx },
-      ratio: ratio(ours.requestsPerSecond, bare.requestsPerSecond),
+      ours,
+      bare,
+      plugins,
+      ratio: ratio(ours.rps, bare.rps),
+      pluginsRatio: ratio(plugins.rps, bare.rps),
     };
   });
 }

@@ -1,6 +1,15 @@
 // Baseline for REST: bare Fastify answering the same routes with the same JSON from memory (route parameter and
 // response schema, as in the service), and a place-order/cancel cycle that only touches a Map.
+// With WITH_PLUGINS=1 it also runs what the service does around every request, with the same libraries and
+// settings: a request id, security headers (helmet, computed once), load shedding (@fastify/under-pressure),
+// rate limiting (@fastify/rate-limit, limit out of reach) and request metrics (a prom-client histogram and
+// counter by route). The gap between the two is the price of those features; the rest is the service's own.
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
+import helmet from 'helmet';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { samplePet } from './sample-pet.mjs';
 
 const pets = new Map([1, 2, 3, 4, 5, 6].map((id) => [id, samplePet(id)]));
@@ -28,7 +37,38 @@ const petSchema = {
   },
 };
 
-const app = Fastify();
+const app = Fastify(process.env.WITH_PLUGINS === '1' ? { genReqId: () => randomUUID() } : {});
+if (process.env.WITH_PLUGINS === '1') await withPlugins(app);
+
+async function withPlugins(fastify) {
+  const headers = {};
+  helmet()({}, { setHeader: (name, value) => (headers[name] = value), removeHeader: () => {} }, () => {});
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.headers(headers);
+  });
+  await fastify.register(underPressure, { maxEventLoopDelay: 0 });
+  await fastify.register(rateLimit, {
+    global: true,
+    max: 1_000_000_000,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    enableDraftSpec: true,
+  });
+  const registry = new Registry();
+  const labelNames = ['method', 'route', 'status_code'];
+  const duration = new Histogram({ name: 'duration', help: '-', labelNames, registers: [registry] });
+  const requests = new Counter({ name: 'requests', help: '-', labelNames, registers: [registry] });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status_code: String(reply.statusCode),
+    };
+    duration.observe(labels, reply.elapsedTime / 1000);
+    requests.inc(labels);
+  });
+}
 app.get('/api/v1/pets/:id', { schema: { response: { 200: petSchema } } }, async (request, reply) => {
   const pet = pets.get(Number(request.params.id));
   return pet ?? reply.code(404).send({ code: 'PET_NOT_FOUND' });
