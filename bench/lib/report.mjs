@@ -132,7 +132,11 @@ ${table(
   ]),
 )}
 
-An update of ours is a REST \`PATCH\` committed to SQLite and delivered through the change feed; the baselines broadcast on \`POST /publish\` with no storage, so our CPU per delivery includes the write.
+An update of ours is a REST \`PATCH\` committed to SQLite and delivered through the change feed; the baselines broadcast on \`POST /publish\` with no storage, so our CPU per delivery includes the write.${
+    fanout[0]?.rounds > 1
+      ? ` Each server ran ${fanout[0].rounds} rounds at each size, alternating with the others; each figure is its better round (lowest latency and CPU, highest rate) and "delivered" adds the rounds up.`
+      : ''
+  }
 
 ## Memory per idle subscriber (after a forced GC)
 

@@ -26,15 +26,19 @@ export async function startKind(kind, env, nodeOptions) {
   return server;
 }
 
+/** Updates every server gets before its subscribers connect, so that what is measured runs warm (JIT-compiled). */
+const WARM_UP_UPDATES = 500;
+
 async function measure(kind, size, { deliveriesPerSecond, seconds, burstDeliveries }) {
   const server = await startKind(kind);
+  await pool(WARM_UP_UPDATES, 8, () => server.publish());
   const subscribers = await startSubscribers(
     kind,
     server.http.replace('http', kind === 'socketio' ? 'http' : 'ws'),
     size,
   );
   try {
-    // Warm-up, then the steady phase at a fixed total delivery rate.
+    // Warm-up with the subscribers on, then the steady phase at a fixed total delivery rate.
     await pool(5, 1, () => server.publish());
     await waitForDeliveries(subscribers, 5 * size, 10_000);
     await subscribers.reset();
@@ -79,20 +83,53 @@ async function measure(kind, size, { deliveriesPerSecond, seconds, burstDeliveri
   }
 }
 
+/**
+ * Each figure is the better of the rounds (lowest latency and CPU, highest rate), for every server alike: a
+ * passing load on the shared machine hurts one round, rarely both. Delivered counts add up over the rounds.
+ */
+function bestOf(runs) {
+  const lowest = (pick) => runs.reduce((a, b) => (pick(b) < pick(a) ? b : a));
+  const fastest = lowest((run) => run.steady.p99Ms);
+  const sum = (pick) => runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    ...runs[0],
+    rounds: runs.length,
+    steady: {
+      delivered: sum((run) => run.steady.delivered),
+      expected: sum((run) => run.steady.expected),
+      p50Ms: fastest.steady.p50Ms,
+      p99Ms: fastest.steady.p99Ms,
+      maxMs: fastest.steady.maxMs,
+      cpuMicrosPerDelivery: lowest((run) => run.steady.cpuMicrosPerDelivery).steady.cpuMicrosPerDelivery,
+    },
+    burst: {
+      delivered: sum((run) => run.burst.delivered),
+      expected: sum((run) => run.burst.expected),
+      deliveriesPerSecond: Math.max(...runs.map((run) => run.burst.deliveriesPerSecond)),
+      cpuMicrosPerDelivery: lowest((run) => run.burst.cpuMicrosPerDelivery).burst.cpuMicrosPerDelivery,
+    },
+  };
+}
+
 export async function fanoutScenario({ quick }) {
   const sizes = quick
     ? [1000]
     : process.env.SIZES
       ? process.env.SIZES.split(',').map(Number)
       : [1000, 5000, 10_000];
+  const rounds = quick ? 1 : 2;
   const settings = quick
     ? { deliveriesPerSecond: 10_000, seconds: 2, burstDeliveries: 50_000 }
     : { deliveriesPerSecond: 20_000, seconds: 5, burstDeliveries: 300_000 };
   const results = [];
   for (const size of sizes) {
-    // Alternate the order at each size so no kind always runs on a warmer or colder machine.
-    const order = sizes.indexOf(size) % 2 === 0 ? KINDS : [...KINDS].reverse();
-    for (const kind of order) results.push(await measure(kind, size, settings));
+    const runs = Object.fromEntries(KINDS.map((kind) => [kind, []]));
+    for (let round = 0; round < rounds; round += 1) {
+      // Alternate the order so that no kind always runs on a warmer or colder machine.
+      const order = (sizes.indexOf(size) + round) % 2 === 0 ? KINDS : [...KINDS].reverse();
+      for (const kind of order) runs[kind].push(await measure(kind, size, settings));
+    }
+    results.push(...KINDS.map((kind) => bestOf(runs[kind])));
   }
   return results;
 }
