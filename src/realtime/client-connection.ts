@@ -187,15 +187,17 @@ export class ClientConnection {
    */
   private write(frame: string | EventFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const drained = () => {
-      this.awaitingDrain = false;
-      this.flush();
-    };
     const belowHighWater = this.socket.bufferedAmount + frame.length < HIGH_WATER_BYTES;
     if (!belowHighWater) this.awaitingDrain = true;
-    if (typeof frame === 'string') this.socket.send(frame, belowHighWater ? undefined : drained);
-    else this.wire.write(frame, belowHighWater ? undefined : drained);
+    const onWritten = belowHighWater ? undefined : this.drained;
+    if (typeof frame === 'string') this.socket.send(frame, onWritten);
+    else this.wire.write(frame, onWritten);
   }
+
+  private readonly drained = (): void => {
+    this.awaitingDrain = false;
+    this.flush();
+  };
 
   private wakeDrainWaiters(): void {
     for (const wake of this.drainWaiters.splice(0)) wake();

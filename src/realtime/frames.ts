@@ -53,12 +53,10 @@ export function notificationFrame(
   });
 }
 
-/** One wire frame of a change event for one topic; built once and sent to every socket of that audience. */
-/** A change event's notification, encoded once: every subscriber of the topic is sent the same bytes. */
 /**
- * A notification as a complete WebSocket text frame, header included, built once for all its subscribers:
- * server frames are not masked, so the bytes are the same for every socket (ws's `Sender.frame` exists for
- * exactly this broadcast case).
+ * A change event's notification for one topic as a complete WebSocket text frame, header included, built once
+ * for its whole audience: server frames are not masked, so every socket is sent the same bytes (ws's
+ * `Sender.frame` exists for exactly this broadcast case).
  */
 export function eventFrame(event: ChangeEvent, topic: string): Buffer {
   const payload = Buffer.from(notificationFrame(event.type, event.payload, { topic, seq: event.seq }));

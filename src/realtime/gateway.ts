@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { WebSocket } from 'ws';
-import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import { toErrorBody } from '../errors.js';
