@@ -1,20 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { reachable } from './scripts/reachable.mjs';
 
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
 const REDIS = { host: '127.0.0.1', port: 6379 };
-
-function reachable({ host, port }) {
-  const socket = new Socket();
-  return new Promise((resolve) => {
-    socket.setTimeout(1000);
-    socket.once('connect', () => resolve(true));
-    socket.once('timeout', () => resolve(false));
-    socket.once('error', () => resolve(false));
-    socket.connect(port, host);
-  }).finally(() => socket.destroy());
-}
 
 const typescript = {
   extensionsToTreatAsEsm: ['.ts'],

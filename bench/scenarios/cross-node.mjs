@@ -1,8 +1,8 @@
 // Cross-node: two nodes on PostgreSQL and Redis; writes on node A at a fixed rate; commit-to-receive for
 // subscribers on node B, against subscribers on node A itself in the same run.
 import { randomBytes } from 'node:crypto';
-import { Socket } from 'node:net';
 import pg from 'pg';
+import { reachable } from '../../scripts/reachable.mjs';
 import { json, login, paced } from '../lib/api.mjs';
 import { startOurs } from '../lib/processes.mjs';
 import { round, summary } from '../lib/stats.mjs';
@@ -11,17 +11,8 @@ import { startSubscribers, waitForDeliveries } from '../lib/subscribers.mjs';
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function reachable(url) {
-  const { hostname, port } = new URL(url);
-  const socket = new Socket();
-  return new Promise((resolve) => {
-    socket.setTimeout(1000);
-    socket.once('connect', () => resolve(true));
-    socket.once('timeout', () => resolve(false));
-    socket.once('error', () => resolve(false));
-    socket.connect(Number(port), hostname);
-  }).finally(() => socket.destroy());
-}
+/** host and port of a URL, for `reachable`. */
+const address = (url) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) });
 
 async function admin(statement) {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
@@ -34,7 +25,7 @@ async function admin(statement) {
 }
 
 export async function crossNodeScenario({ quick }) {
-  if (!(await reachable(POSTGRES_URL)) || !(await reachable(REDIS_URL))) {
+  if (!(await reachable(address(POSTGRES_URL))) || !(await reachable(address(REDIS_URL)))) {
     return { skipped: `PostgreSQL (${POSTGRES_URL}) or Redis (${REDIS_URL}) is unreachable` };
   }
   const name = `bench_${randomBytes(5).toString('hex')}`;
