@@ -31,8 +31,28 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/** A list query's values by name: `status0`…, `tag0`…, `category`, `namePattern`, `afterId`, `limit`. */
+type ListParams = Record<string, unknown>;
+
+/** Compiled list queries kept, one per filter shape; the most common shapes are few. */
+const LIST_SHAPES_KEPT = 100;
+
+function listParams(filter: PetFilter): ListParams {
+  const params: ListParams = {};
+  filter.statuses?.forEach((status, index) => (params[`status${index}`] = status));
+  filter.tags?.forEach((tag, index) => (params[`tag${index}`] = tag));
+  if (filter.category !== undefined) params.category = filter.category;
+  if (filter.nameContains !== undefined) {
+    params.namePattern = `%${escapeLike(filter.nameContains.toLowerCase())}%`;
+  }
+  if (filter.afterId !== undefined) params.afterId = filter.afterId;
+  if (filter.limit !== undefined) params.limit = filter.limit;
+  return params;
+}
+
 export class PetsRepository {
   private readonly jsonArrayFrom: typeof sqliteJsonArrayFrom;
+  private readonly listQueries = new Map<string, ReusableQuery<ListParams, PetWithRefs>>();
   private readonly petById = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
     this.selectPets(db).where('pets.id', '=', id),
   );
@@ -67,29 +87,20 @@ export class PetsRepository {
     return row && { pet: this.toPet(row), seq: Number(row.seq) };
   }
 
+  /** Pets matching every given filter, by id. Filters of one shape (the same kinds, as many values) share SQL. */
   async list(db: Executor, filter: PetFilter): Promise<Pet[]> {
-    let query = this.selectPets(db).orderBy('pets.id');
-    if (filter.statuses) query = query.where('pets.status', 'in', filter.statuses);
-    if (filter.category !== undefined) query = query.where('categories.name', '=', filter.category);
-    if (filter.nameContains !== undefined) {
-      const pattern = `%${escapeLike(filter.nameContains.toLowerCase())}%`;
-      query = query.where(sql<boolean>`lower(pets.name) like ${pattern} escape '\\'`);
-    }
-    if (filter.tags) {
-      const tags = filter.tags;
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('petTags')
-            .innerJoin('tags', 'tags.id', 'petTags.tagId')
-            .select('petTags.petId')
-            .whereRef('petTags.petId', '=', 'pets.id')
-            .where('tags.name', 'in', tags),
-        ),
+    const params = listParams(filter);
+    const shape = Object.keys(params).join(',');
+    let query = this.listQueries.get(shape);
+    if (!query) {
+      if (this.listQueries.size >= LIST_SHAPES_KEPT)
+        this.listQueries.delete(this.listQueries.keys().next().value!);
+      query = new ReusableQuery(Object.keys(params), (executor, placeholders) =>
+        this.selectList(executor, placeholders),
       );
+      this.listQueries.set(shape, query);
     }
-    if (filter.afterId !== undefined) query = query.where('pets.id', '>', filter.afterId);
-    if (filter.limit !== undefined) query = query.limit(filter.limit);
-    const rows = await query.execute();
+    const rows = await query.execute(db, params);
     return rows.map((row) => this.toPet(row));
   }
 
@@ -176,6 +187,35 @@ export class PetsRepository {
       .execute();
     const row = await db.selectFrom(table).select('id').where('name', '=', name).executeTakeFirstOrThrow();
     return row.id;
+  }
+
+  private selectList(db: Executor, params: ListParams) {
+    const valuesOf = (prefix: string) =>
+      Object.entries(params)
+        .filter(([name]) => name.startsWith(prefix))
+        .map(([, value]) => value as string);
+    const statuses = valuesOf('status') as PetStatus[];
+    const tags = valuesOf('tag');
+    let query = this.selectPets(db).orderBy('pets.id');
+    if (statuses.length > 0) query = query.where('pets.status', 'in', statuses);
+    if ('category' in params) query = query.where('categories.name', '=', params.category as string);
+    if ('namePattern' in params) {
+      query = query.where(sql<boolean>`lower(pets.name) like ${params.namePattern} escape '\\'`);
+    }
+    if (tags.length > 0) {
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('petTags')
+            .innerJoin('tags', 'tags.id', 'petTags.tagId')
+            .select('petTags.petId')
+            .whereRef('petTags.petId', '=', 'pets.id')
+            .where('tags.name', 'in', tags),
+        ),
+      );
+    }
+    if ('afterId' in params) query = query.where('pets.id', '>', params.afterId as number);
+    if ('limit' in params) query = query.limit(params.limit as number);
+    return query;
   }
 
   private selectPets(db: Executor) {
