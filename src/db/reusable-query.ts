@@ -52,3 +52,29 @@ export class ReusableQuery<Params extends Record<string, unknown>, Row> {
     return { query, slots };
   }
 }
+
+/**
+ * Reusable queries for a query whose SQL depends on its input only through which parameters it has (a list with
+ * optional filters, an insert of a few rows): one compiled query per set of parameter names, the `keep` most
+ * recently added kept. `build` may look at which names it got, never at their values.
+ */
+export class ShapedQueries<Row> {
+  private readonly byShape = new Map<string, ReusableQuery<Record<string, unknown>, Row>>();
+
+  constructor(
+    private readonly keep: number,
+    private readonly build: (db: Executor, params: Record<string, unknown>) => Compilable<Row>,
+  ) {}
+
+  execute(db: Executor, params: Record<string, unknown>): Promise<Row[]> {
+    const names = Object.keys(params);
+    const shape = names.join(',');
+    let query = this.byShape.get(shape);
+    if (!query) {
+      if (this.byShape.size >= this.keep) this.byShape.delete(this.byShape.keys().next().value as string);
+      query = new ReusableQuery(names, this.build);
+      this.byShape.set(shape, query);
+    }
+    return query.execute(db, params);
+  }
+}

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../db/executor.js';
-import { ReusableQuery } from '../db/reusable-query.js';
+import { ReusableQuery, ShapedQueries } from '../db/reusable-query.js';
 import type { Database } from '../db/types.js';
 import type { ChangeEvent, EventDraft } from './change-event.js';
 
@@ -13,7 +13,7 @@ import type { ChangeEvent, EventDraft } from './change-event.js';
  */
 export class ChangeFeed {
   private readonly committed = new EventEmitter();
-  // Every write takes seqs and every snapshot read asks for the newest one: both compiled once.
+  // Every write takes seqs and inserts its events, and every snapshot read asks for the newest seq: compiled once.
   private readonly takeSeqs = new ReusableQuery(['count'], (db, { count }: { count: number }) =>
     db
       .updateTable('eventCounter')
@@ -24,6 +24,19 @@ export class ChangeFeed {
   private readonly newestSeq = new ReusableQuery([], (db) =>
     db.selectFrom('eventCounter').select('lastSeq').where('id', '=', 1),
   );
+  /** The insert of a write's events (`seq0`, `topic0`, `type0`, `payload0`, … and `createdAt`), per event count. */
+  private readonly insertEvents = new ShapedQueries(10, (db, params) => {
+    const count = Object.keys(params).filter((name) => name.startsWith('seq')).length;
+    return db.insertInto('changeEvents').values(
+      Array.from({ length: count }, (_, index) => ({
+        seq: params[`seq${index}`] as number,
+        topic: params[`topic${index}`] as string,
+        type: params[`type${index}`] as string,
+        payload: params[`payload${index}`] as string,
+        createdAt: params.createdAt as string,
+      })),
+    );
+  });
 
   /** Appends the drafts as events in the caller's transaction and returns them with their seq. */
   async append(tx: Transaction<Database>, drafts: EventDraft[]): Promise<ChangeEvent[]> {
@@ -34,18 +47,13 @@ export class ChangeFeed {
     const events = drafts.map(
       (draft, index) => ({ ...draft, seq: firstSeq + index, createdAt }) as ChangeEvent,
     );
-    await tx
-      .insertInto('changeEvents')
-      .values(
-        events.map((event) => ({
-          seq: event.seq,
-          topic: event.topic,
-          type: event.type,
-          payload: JSON.stringify(event.payload),
-          createdAt,
-        })),
-      )
-      .execute();
+    const rows = events.flatMap((event, index) => [
+      [`seq${index}`, event.seq],
+      [`topic${index}`, event.topic],
+      [`type${index}`, event.type],
+      [`payload${index}`, JSON.stringify(event.payload)],
+    ]);
+    await this.insertEvents.execute(tx, Object.fromEntries([['createdAt', createdAt], ...rows]));
     return events;
   }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Engine } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
+import { ReusableQuery } from '../db/reusable-query.js';
 import type { OrderRow } from '../db/types.js';
 import type { Order, OrderStatus } from '../schemas/orders.js';
 
@@ -29,15 +30,19 @@ function toOrder(row: OrderRow): Order {
 }
 
 export class OrdersRepository {
+  private readonly orderById = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
+    db.selectFrom('orders').selectAll().where('id', '=', id),
+  );
+  private readonly orderByIdForUpdate = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
+    db.selectFrom('orders').selectAll().where('id', '=', id).forUpdate(),
+  );
+
   constructor(private readonly engine: Engine) {}
 
+  /** One order; `lock` takes a row lock on PostgreSQL for read-modify-write. */
   async findById(db: Executor, id: number, options: { lock?: boolean } = {}): Promise<Order | undefined> {
-    const row = await db
-      .selectFrom('orders')
-      .selectAll()
-      .where('id', '=', id)
-      .$if(Boolean(options.lock) && this.engine === 'postgres', (query) => query.forUpdate())
-      .executeTakeFirst();
+    const query = options.lock && this.engine === 'postgres' ? this.orderByIdForUpdate : this.orderById;
+    const [row] = await query.execute(db, { id });
     return row && toOrder(row);
   }
 

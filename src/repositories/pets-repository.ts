@@ -3,7 +3,7 @@ import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres'
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Engine } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
-import { ReusableQuery } from '../db/reusable-query.js';
+import { ReusableQuery, ShapedQueries } from '../db/reusable-query.js';
 import type { PetRow } from '../db/types.js';
 import type { Inventory, NamedRefInput, Pet, PetStatus } from '../schemas/pets.js';
 
@@ -34,9 +34,6 @@ function escapeLike(text: string): string {
 /** A list query's values by name: `status0`…, `tag0`…, `category`, `namePattern`, `afterId`, `limit`. */
 type ListParams = Record<string, unknown>;
 
-/** Compiled list queries kept, one per filter shape; the most common shapes are few. */
-const LIST_SHAPES_KEPT = 100;
-
 function listParams(filter: PetFilter): ListParams {
   const params: ListParams = {};
   filter.statuses?.forEach((status, index) => (params[`status${index}`] = status));
@@ -52,7 +49,24 @@ function listParams(filter: PetFilter): ListParams {
 
 export class PetsRepository {
   private readonly jsonArrayFrom: typeof sqliteJsonArrayFrom;
-  private readonly listQueries = new Map<string, ReusableQuery<ListParams, PetWithRefs>>();
+  /** One compiled query per filter shape (which filters, how many values each); the common shapes are few. */
+  private readonly lists = new ShapedQueries(100, (db, params) => this.selectList(db, params));
+  private readonly inventoryQuery = new ReusableQuery([], (db) =>
+    db
+      .selectFrom('pets')
+      .select(['status', db.fn.countAll<number | string>().as('count')])
+      .groupBy('status'),
+  );
+  private readonly reserveQuery = new ReusableQuery(
+    ['id', 'now'],
+    (db, { id, now }: { id: number; now: string }) =>
+      db
+        .updateTable('pets')
+        .set({ status: 'pending', version: sql`version + 1`, updatedAt: now })
+        .where('id', '=', id)
+        .where('status', '=', 'available')
+        .returning('id'),
+  );
   private readonly petById = new ReusableQuery(['id'], (db, { id }: { id: number }) =>
     this.selectPets(db).where('pets.id', '=', id),
   );
@@ -89,18 +103,7 @@ export class PetsRepository {
 
   /** Pets matching every given filter, by id. Filters of one shape (the same kinds, as many values) share SQL. */
   async list(db: Executor, filter: PetFilter): Promise<Pet[]> {
-    const params = listParams(filter);
-    const shape = Object.keys(params).join(',');
-    let query = this.listQueries.get(shape);
-    if (!query) {
-      if (this.listQueries.size >= LIST_SHAPES_KEPT)
-        this.listQueries.delete(this.listQueries.keys().next().value!);
-      query = new ReusableQuery(Object.keys(params), (executor, placeholders) =>
-        this.selectList(executor, placeholders),
-      );
-      this.listQueries.set(shape, query);
-    }
-    const rows = await query.execute(db, params);
+    const rows = await this.lists.execute(db, listParams(filter));
     return rows.map((row) => this.toPet(row));
   }
 
@@ -136,13 +139,8 @@ export class PetsRepository {
 
   /** Moves an `available` pet to `pending`; false when it was not available (the order race is decided here). */
   async reserve(db: Executor, id: number, now: string): Promise<boolean> {
-    const result = await db
-      .updateTable('pets')
-      .set({ status: 'pending', version: sql`version + 1`, updatedAt: now })
-      .where('id', '=', id)
-      .where('status', '=', 'available')
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const reserved = await this.reserveQuery.execute(db, { id, now });
+    return reserved.length === 1;
   }
 
   async delete(db: Executor, id: number): Promise<void> {
@@ -150,11 +148,7 @@ export class PetsRepository {
   }
 
   async inventory(db: Executor): Promise<Inventory> {
-    const rows = await db
-      .selectFrom('pets')
-      .select(['status', db.fn.countAll<number | string>().as('count')])
-      .groupBy('status')
-      .execute();
+    const rows = await this.inventoryQuery.execute(db, {});
     const inventory: Inventory = { available: 0, pending: 0, sold: 0 };
     for (const row of rows) inventory[row.status] = Number(row.count);
     return inventory;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ReusableQuery } from '../../db/reusable-query.js';
+import { ReusableQuery, ShapedQueries } from '../../db/reusable-query.js';
 import type { Executor } from '../../db/executor.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -83,5 +83,42 @@ describe('a query compiled once and run with new values', () => {
     await expect(query.executeTakeFirstOrThrow(db, { from: -2, to: -1 })).rejects.toThrow(
       /^no row for: select/,
     );
+  });
+});
+
+describe('queries compiled once per shape', () => {
+  function namesQuery(keep: number) {
+    let builds = 0;
+    const queries = new ShapedQueries(keep, (executor, params) => {
+      builds += 1;
+      let query = executor.selectFrom('pets').select('name').orderBy('id');
+      if ('from' in params) query = query.where('id', '>=', params.from as number);
+      if ('name' in params) query = query.where('name', '=', params.name as string);
+      return query;
+    });
+    return { queries, builds: () => builds };
+  }
+
+  it('compiles one query per set of parameter names, each run with its own values', async () => {
+    const { queries, builds } = namesQuery(10);
+    const [ada, bo, cy] = ids as [number, number, number];
+    expect(await queries.execute(db, { from: bo })).toEqual([{ name: 'Bo' }, { name: 'Cy' }]);
+    expect(await queries.execute(db, { from: cy })).toEqual([{ name: 'Cy' }]);
+    expect(await queries.execute(db, { from: ada, name: 'Bo' })).toEqual([{ name: 'Bo' }]);
+    expect(await queries.execute(db, { from: ada, name: 'Ada' })).toEqual([{ name: 'Ada' }]);
+    expect(builds()).toBe(2);
+  });
+
+  it('keeps only the most recent shapes, and compiles a dropped one again when it comes back', async () => {
+    const { queries, builds } = namesQuery(1);
+    const [ada] = ids as [number];
+    await queries.execute(db, { from: ada });
+    await queries.execute(db, { name: 'Cy' });
+    expect(await queries.execute(db, { from: ada })).toEqual([
+      { name: 'Ada' },
+      { name: 'Bo' },
+      { name: 'Cy' },
+    ]);
+    expect(builds()).toBe(3);
   });
 });
