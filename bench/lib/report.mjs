@@ -150,6 +150,8 @@ ${table(
   ]),
 )}
 
+${memory[0]?.rounds > 1 ? `Each server was measured in ${memory[0].rounds} rounds, in alternating order; the table keeps its lower figures.` : ''}
+
 ## Cross-node (PostgreSQL + Redis)
 
 ${
