@@ -11,8 +11,13 @@ import { startSubscribers, waitForDeliveries } from '../lib/subscribers.mjs';
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** host and port of a URL, for `reachable`. */
-const address = (url) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) });
+const DEFAULT_PORTS = { 'postgres:': 5432, 'postgresql:': 5432, 'redis:': 6379 };
+
+/** Host and port of a URL (the scheme's default port when it names none), for `reachable`. */
+function address(url) {
+  const { hostname, port, protocol } = new URL(url);
+  return { host: hostname, port: Number(port) || DEFAULT_PORTS[protocol] };
+}
 
 async function admin(statement) {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
