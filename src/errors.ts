@@ -1,13 +1,19 @@
 import { STATUS_CODES } from 'node:http';
 import createError from '@fastify/error';
 
+/** One problem with a request: where (`status`, `tags.0.name`, `body`) and what. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
 /** The one error body of the API, on REST and (as `payload`) on WebSocket. */
 export interface ErrorBody {
   statusCode: number;
   code: string;
   error: string;
   message: string;
-  details?: Array<{ path: string; message: string }>;
+  details?: ErrorDetail[];
 }
 
 export interface CatalogEntry {
@@ -35,6 +41,7 @@ export const MalformedJsonError = defineError('MALFORMED_JSON', 400, 'The body i
 export const InvalidCursorError = defineError('INVALID_CURSOR', 400, 'The cursor is not one this API issued');
 export const UnknownCategoryError = defineError('UNKNOWN_CATEGORY', 400, 'Category %s does not exist');
 export const UnknownTagError = defineError('UNKNOWN_TAG', 400, 'Tag %s does not exist');
+export const UnknownActionError = defineError('UNKNOWN_ACTION', 400, 'Unknown action %s');
 export const BadRequestError = defineError(
   'BAD_REQUEST',
   400,
@@ -88,6 +95,12 @@ export const OrderNotCancellableError = defineError(
 );
 export const UsernameTakenError = defineError('USERNAME_TAKEN', 409, 'Username %s is taken');
 export const LastAdminError = defineError('LAST_ADMIN', 409, 'The last admin cannot be removed or demoted');
+export const ResyncRequiredError = defineError(
+  'RESYNC_REQUIRED',
+  409,
+  '%s',
+  'WebSocket: the events after `since` cannot be replayed on this connection; reload over REST and subscribe again',
+);
 // 412, 413, 415
 export const PreconditionFailedError = defineError(
   'PRECONDITION_FAILED',
@@ -126,11 +139,35 @@ export const ShuttingDownError = defineError(
   503,
   'This node is shutting down; retry, and another node will answer',
 );
+export const TimeoutError = defineError(
+  'TIMEOUT',
+  504,
+  '%s took too long; it may still complete',
+  'WebSocket: the action did not finish in time (it may still complete)',
+);
 export const ClusterUnavailableError = defineError(
   'CLUSTER_UNAVAILABLE',
   503,
   'The node registry is unreachable (Redis is down); retry shortly',
 );
+
+/** A request that does not match its schema: 400 `VALIDATION_ERROR`, one detail per problem. */
+export function invalidInput(context: string, details: ErrorDetail[]): Error & { details: ErrorDetail[] } {
+  const first = details[0];
+  const message = first ? `Invalid ${context}: ${first.path}: ${first.message}` : `Invalid ${context}`;
+  return Object.assign(new ValidationError(message), { details });
+}
+
+/** Schema issues (zod's shape) as error details; an issue about the whole input is at `fallbackPath`. */
+export function issueDetails(
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>,
+  fallbackPath: string,
+): ErrorDetail[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || fallbackPath,
+    message: issue.message,
+  }));
+}
 
 const knownCodes = new Set(errorCatalog.map((entry) => entry.code));
 
@@ -138,7 +175,7 @@ interface ErrorLike {
   statusCode?: number;
   code?: string;
   message?: string;
-  details?: ErrorBody['details'];
+  details?: ErrorDetail[];
 }
 
 /** Generic code for a 4xx that came from Fastify or a plugin rather than from our catalog. */

@@ -38,8 +38,25 @@ async function act(work: () => Promise<void>): Promise<void> {
   redraw();
 }
 
+/** Changes that arrive while a reload is in flight wait for it, then apply on top (older versions are ignored). */
+let arrivedDuringReload: ChangeNotification[] | undefined;
+
 function onChange(notification: ChangeNotification): void {
-  if (state.apply(notification)) redraw();
+  if (arrivedDuringReload) arrivedDuringReload.push(notification);
+  else if (state.apply(notification)) redraw();
+}
+
+/** After RESYNC_REQUIRED the client is subscribed from now on; the snapshot is read again under it. */
+async function reload(): Promise<void> {
+  arrivedDuringReload ??= [];
+  try {
+    await Promise.all([loadSnapshot(), viewer.username ? loadOrders() : undefined]);
+  } finally {
+    const arrived = arrivedDuringReload;
+    arrivedDuringReload = undefined;
+    for (const notification of arrived) state.apply(notification);
+    redraw();
+  }
 }
 
 /** The snapshot over REST; returns the seq to subscribe from. */
@@ -104,7 +121,7 @@ function wireForms(): void {
 async function start(): Promise<void> {
   wireForms();
   client.on('state', (value) => showConnection(value as ConnectionState));
-  client.on('resync', () => void loadSnapshot().catch((error) => showMessage(String(error), 'error')));
+  client.on('resync', () => void reload().catch((error) => showMessage(String(error), 'error')));
   showConnection('connecting');
   const since = await loadSnapshot();
   await client.connect();

@@ -1,7 +1,9 @@
 /**
  * A small typed client for the Pet Store WebSocket API, for Node and browsers.
  * It reconnects with exponential backoff and jitter, re-authenticates, and resumes every subscription
- * from the last `seq` it saw, so a subscriber misses nothing across drops.
+ * from the last `seq` it saw (with that seq's event-log `epoch`), so a subscriber misses nothing across drops.
+ * When the server cannot resume it (`RESYNC_REQUIRED`), the client subscribes afresh and emits `resync`: the
+ * application reloads its snapshot over REST.
  */
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'resyncing' | 'closed';
@@ -46,6 +48,14 @@ interface Subscription {
   handler: (notification: ChangeNotification) => void;
 }
 
+export interface SubscribeAnswer {
+  topics: string[];
+  /** Every matching event after this seq will be delivered. */
+  seq: number;
+  /** The event log that seq belongs to. */
+  epoch: string;
+}
+
 /** An error answer from the server (or TIMEOUT / DISCONNECTED from the client itself). */
 export class PetstoreRequestError extends Error {
   constructor(
@@ -65,6 +75,8 @@ export class PetstoreClient {
   state: ConnectionState = 'closed';
   /** The newest event seq received; subscriptions resume after it. */
   lastSeq: number | undefined;
+  /** The event log `lastSeq` belongs to (from the server's answers). */
+  epoch: string | undefined;
   private socket: WebSocketLike | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly subscriptions = new Set<Subscription>();
@@ -79,7 +91,7 @@ export class PetstoreClient {
     this.options = { requestTimeoutMs: 10_000, ...options };
   }
 
-  /** `state` (ConnectionState), `resync` (seq: events before it were not replayed; reload over REST),
+  /** `state` (ConnectionState), `resync` (seq: events before it cannot be replayed; reload over REST),
    * `session.expired`, `lagged`, `notification` (any server notification). Returns an unsubscribe function. */
   on(
     event: 'state' | 'resync' | 'session.expired' | 'lagged' | 'notification',
@@ -117,23 +129,26 @@ export class PetstoreClient {
     });
   }
 
-  /** Subscribes to topics; `handler` gets their change events in seq order. Pass `since` to replay first. */
+  /**
+   * Subscribes to topics; `handler` gets their change events in seq order. Pass `since` (e.g. a REST
+   * response's `X-Event-Seq`) to have what changed after it replayed first. If the server cannot replay from
+   * there (pruned, another epoch, or this connection already went past it), the topics are subscribed from
+   * now on and `resync` is emitted.
+   */
   async subscribe(
     topics: string[],
     handler: (notification: ChangeNotification) => void,
-    options: { since?: number } = {},
-  ): Promise<{ topics: string[]; seq: number }> {
+    options: { since?: number; epoch?: string } = {},
+  ): Promise<SubscribeAnswer> {
     const subscription = { topics: new Set(topics), handler };
     this.subscriptions.add(subscription);
-    if (options.since !== undefined && (this.lastSeq === undefined || options.since < this.lastSeq)) {
-      this.lastSeq = options.since;
+    const answer = await this.join(topics, options.since, options.epoch);
+    if (this.lastSeq === undefined) {
+      this.lastSeq = answer.resynced ? answer.seq : (options.since ?? answer.seq);
+      this.epoch = answer.epoch;
     }
-    const answer = await this.request<{ topics: string[]; seq: number }>('subscribe', {
-      topics,
-      ...(options.since !== undefined ? { since: options.since } : {}),
-    });
-    this.lastSeq ??= answer.seq;
-    return answer;
+    if (answer.resynced && this.state === 'resyncing') this.setState('open');
+    return { topics: answer.topics, seq: answer.seq, epoch: answer.epoch };
   }
 
   async unsubscribe(topics: string[]): Promise<void> {
@@ -194,15 +209,27 @@ export class PetstoreClient {
   private async resume(): Promise<void> {
     const topics = [...new Set([...this.subscriptions].flatMap((subscription) => [...subscription.topics]))];
     if (topics.length === 0) return;
+    const answer = await this.join(topics, this.lastSeq, this.epoch);
+    if (answer.resynced) this.lastSeq = answer.seq;
+    this.epoch = answer.epoch;
+  }
+
+  /** Subscribes from `since`, or, when the server answers RESYNC_REQUIRED, from now on (and emits `resync`). */
+  private async join(
+    topics: string[],
+    since: number | undefined,
+    epoch: string | undefined,
+  ): Promise<SubscribeAnswer & { resynced: boolean }> {
     try {
-      const since = this.lastSeq;
-      await this.request('subscribe', { topics, ...(since !== undefined ? { since } : {}) });
+      const resume = since === undefined ? {} : { since, ...(epoch !== undefined ? { epoch } : {}) };
+      const answer = await this.request<SubscribeAnswer>('subscribe', { topics, ...resume });
+      return { ...answer, resynced: false };
     } catch (error) {
       if (!(error instanceof PetstoreRequestError) || error.code !== 'RESYNC_REQUIRED') throw error;
       this.setState('resyncing');
-      const answer = await this.request<{ seq: number }>('subscribe', { topics });
-      this.lastSeq = answer.seq;
+      const answer = await this.request<SubscribeAnswer>('subscribe', { topics });
       this.emit('resync', answer.seq);
+      return { ...answer, resynced: true };
     }
   }
 
@@ -226,9 +253,12 @@ export class PetstoreClient {
       this.onEvent(frame as unknown as ChangeNotification);
     } else if (frame.event === 'session.expired') {
       this.emit('session.expired', frame.payload);
-      if (typeof this.options.token === 'function')
+      const { droppedTopics, seq } = frame.payload as { droppedTopics: string[]; seq: number };
+      // The dropped topics were complete up to `seq`: with a fresh token they resume from there.
+      if (typeof this.options.token === 'function' && droppedTopics.length > 0)
         void this.authenticate()
-          .then(() => this.resume())
+          .then(() => this.join(droppedTopics, seq, this.epoch))
+          .then((answer) => answer.resynced && this.setState('open'))
           .catch(() => {});
     } else if (frame.event === 'lagged') {
       this.emit('lagged', frame.payload);

@@ -77,6 +77,8 @@ export interface ChangeEventsTable {
 export interface EventCounterTable {
   id: number;
   lastSeq: number;
+  /** Names this event log; set by the migration that added it, renewed after a restore. */
+  epoch: string | null;
 }
 
 export interface Database {

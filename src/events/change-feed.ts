@@ -3,7 +3,19 @@ import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { ReusableQuery, ShapedQueries } from '../db/reusable-query.js';
 import type { Database } from '../db/types.js';
+import { newEpoch } from '../db/migrations/0002-event-log-epoch.js';
 import type { ChangeEvent, EventDraft } from './change-event.js';
+
+/** The event log as delivery reads it. */
+export interface EventLogReader {
+  /** The newest seq committed. */
+  currentSeq(): Promise<number>;
+  /** Committed events after `afterSeq`, oldest first. */
+  readAfter(afterSeq: number, limit: number): Promise<ChangeEvent[]>;
+  /** The seq just before the oldest event still kept. */
+  replayableFrom(): Promise<number>;
+  epoch(): Promise<string>;
+}
 
 /**
  * The storage side of the change feed (a transactional outbox).
@@ -61,6 +73,33 @@ export class ChangeFeed {
   async currentSeq(db: Executor): Promise<number> {
     const { lastSeq } = await this.newestSeq.executeTakeFirstOrThrow(db, {});
     return Number(lastSeq);
+  }
+
+  /** The name of this event log: a seq means something only together with it. */
+  async epoch(db: Executor): Promise<string> {
+    const row = await db
+      .selectFrom('eventCounter')
+      .select('epoch')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return row.epoch ?? '';
+  }
+
+  /** Gives the event log a new name, after a restore: every client's `since` then calls for a resync. */
+  async renewEpoch(db: Executor): Promise<string> {
+    const epoch = newEpoch();
+    await db.updateTable('eventCounter').set({ epoch }).where('id', '=', 1).execute();
+    return epoch;
+  }
+
+  /** The reads of the log that delivery needs, bound to one database. */
+  reader(db: Executor): EventLogReader {
+    return {
+      currentSeq: () => this.currentSeq(db),
+      readAfter: (afterSeq, limit) => this.readAfter(db, afterSeq, limit),
+      replayableFrom: () => this.replayableFrom(db),
+      epoch: () => this.epoch(db),
+    };
   }
 
   /** Events after `afterSeq`, oldest first. */

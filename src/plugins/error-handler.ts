@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RouteNotFoundError, toErrorBody, type ErrorBody } from '../errors.js';
+import { invalidInput, RouteNotFoundError, toErrorBody, type ErrorBody } from '../errors.js';
 
 /** Fastify's and plugins' own error codes, mapped onto the API's stable codes. */
 const FRAMEWORK_CODES: Record<string, { statusCode: number; code: string }> = {
@@ -25,13 +25,7 @@ function describe(error: FastifyError): ErrorBody {
       path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || context,
       message: issue.message ?? 'is invalid',
     }));
-    const first = details[0];
-    return toErrorBody({
-      statusCode: 400,
-      code: 'VALIDATION_ERROR',
-      message: first ? `Invalid ${context}: ${first.path}: ${first.message}` : `Invalid ${context}`,
-      details,
-    });
+    return toErrorBody(invalidInput(context, details));
   }
   const framework = error.code ? FRAMEWORK_CODES[error.code] : undefined;
   if (framework) return toErrorBody({ ...framework, message: error.message });

@@ -15,14 +15,13 @@ import './fastify-decorations.js';
 export default fp(
   async (app) => {
     const { config } = app;
-    const gateway = new RealtimeGateway(
-      app.services,
-      app.database.db,
-      { ...config.websocket, nodeId: config.nodeId },
-      app.log.child({ component: 'realtime' }),
-      app.metrics,
-    );
-    await gateway.start();
+    const gateway = await RealtimeGateway.start({
+      services: app.services,
+      eventLog: app.services.feed.reader(app.database.db),
+      settings: { ...config.websocket, nodeId: config.nodeId },
+      log: app.log.child({ component: 'realtime' }),
+      metrics: app.metrics,
+    });
     app.decorate('realtime', gateway);
     app.metrics.gauge('ws_connections', 'Open WebSocket connections', () => gateway.connectionCount);
     app.metrics.gauge(

@@ -3,7 +3,10 @@ import type { Actor } from '../services/access.js';
 import type { ActionName, ActionPayload } from '../schemas/ws.js';
 
 type ServiceAction = Exclude<ActionName, 'authenticate' | 'ping' | 'subscribe' | 'unsubscribe'>;
-type Handler<A extends ServiceAction> = (actor: Actor, payload: ActionPayload<A>) => Promise<unknown>;
+type Handler<A extends ServiceAction> = (
+  caller: { actor: Actor },
+  payload: ActionPayload<A>,
+) => Promise<unknown>;
 
 const expected = (version: number | undefined) => (version === undefined ? undefined : [version]);
 
@@ -15,24 +18,24 @@ export function serviceActions(services: Services): { [A in ServiceAction]: Hand
   const { pets, orders, users } = services;
   const data = async <T>(result: Promise<{ data: T }>) => (await result).data;
   return {
-    'pets.list': (_actor, query) => data(pets.list(query)),
-    'pets.get': (_actor, { id }) => data(pets.get(id)),
-    'pets.findByStatus': (_actor, { status }) => data(pets.findByStatus(status)),
-    'pets.create': (actor, input) => data(pets.create(actor, input)),
-    'pets.update': (actor, { id, pet, expectedVersion }) =>
+    'pets.list': (_caller, query) => data(pets.list(query)),
+    'pets.get': (_caller, { id }) => data(pets.get(id)),
+    'pets.findByStatus': (_caller, { status }) => data(pets.findByStatus(status)),
+    'pets.create': ({ actor }, input) => data(pets.create(actor, input)),
+    'pets.update': ({ actor }, { id, pet, expectedVersion }) =>
       data(pets.replace(actor, id, pet, expected(expectedVersion))),
-    'pets.patch': (actor, { id, patch, expectedVersion }) =>
+    'pets.patch': ({ actor }, { id, patch, expectedVersion }) =>
       data(pets.patch(actor, id, patch, expected(expectedVersion))),
-    'pets.delete': (actor, { id, expectedVersion }) =>
+    'pets.delete': ({ actor }, { id, expectedVersion }) =>
       data(pets.delete(actor, id, expected(expectedVersion))),
     'store.inventory': () => data(pets.inventory()),
-    'orders.place': (actor, input) => data(orders.place(actor, input)),
-    'orders.list': (actor, query) => data(orders.list(actor, query)),
-    'orders.get': (actor, { id }) => data(orders.get(actor, id)),
-    'orders.update': (actor, { id, status, expectedVersion }) =>
+    'orders.place': ({ actor }, input) => data(orders.place(actor, input)),
+    'orders.list': ({ actor }, query) => data(orders.list(actor, query)),
+    'orders.get': ({ actor }, { id }) => data(orders.get(actor, id)),
+    'orders.update': ({ actor }, { id, status, expectedVersion }) =>
       data(orders.updateStatus(actor, id, status, expected(expectedVersion))),
-    'orders.cancel': (actor, { id, expectedVersion }) =>
+    'orders.cancel': ({ actor }, { id, expectedVersion }) =>
       data(orders.cancel(actor, id, expected(expectedVersion))),
-    'users.me': (actor) => data(users.me(actor)),
+    'users.me': ({ actor }) => data(users.me(actor)),
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { errorCatalog } from '../errors.js';
+import { ErrorSchema } from '../schemas/common.js';
 import { OrderSchema } from '../schemas/orders.js';
 import { InventorySchema, PetSchema } from '../schemas/pets.js';
 import {
@@ -6,7 +8,6 @@ import {
   NotificationFrameSchema,
   RequestFrameSchema,
   ResponseFrameSchema,
-  WS_ERROR_CODES,
 } from '../schemas/ws.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
@@ -33,9 +34,23 @@ const EVENTS: Record<string, { topics: string; payload: z.ZodType; summary: stri
 };
 
 const CONTROL: Record<string, { payload: z.ZodType; summary: string }> = {
-  connect: { payload: z.object({ clientId: z.string(), node: z.string() }), summary: 'Sent once on connect' },
+  connect: {
+    payload: z.object({
+      clientId: z.string(),
+      node: z.string(),
+      epoch: z.string().meta({ description: 'Names the event log; a seq is only meaningful with its epoch' }),
+      seq: z.number().int().meta({ description: 'The newest seq this node has delivered' }),
+    }),
+    summary: 'Sent once on connect',
+  },
   'session.expired': {
-    payload: z.object({ reason: z.enum(['expired', 'revoked']), droppedTopics: z.array(z.string()) }),
+    payload: z.object({
+      reason: z.enum(['expired', 'revoked']),
+      droppedTopics: z.array(z.string()),
+      seq: z.number().int().meta({
+        description: 'The connection had been sent every event up to here; resume the dropped topics from it',
+      }),
+    }),
     summary: 'The session ended; private subscriptions were dropped, public ones kept',
   },
   lagged: {
@@ -47,11 +62,21 @@ const CONTROL: Record<string, { payload: z.ZodType; summary: string }> = {
 
 /** The WebSocket contract as an AsyncAPI 3 document, generated from the same zod schemas that validate frames. */
 export function asyncApiDocument() {
+  const errorPayload = ErrorSchema.extend({
+    code: z.enum(errorCatalog.map((entry) => entry.code) as [string, ...string[]]),
+  });
   const messages: Record<string, unknown> = {
     response: {
       name: 'response',
-      summary: `The answer to a request, same correlationId. Errors carry the REST error body with code one of ${WS_ERROR_CODES.join(', ')}`,
+      summary:
+        'The answer to a request, same correlationId. An error answer carries exactly the REST error body, ' +
+        'with its code from the one catalog of both doors',
       payload: jsonSchema(ResponseFrameSchema, 'output'),
+    },
+    error: {
+      name: 'error',
+      summary: 'The payload of an error response (status "error"): the REST error body',
+      payload: jsonSchema(errorPayload, 'output'),
     },
   };
   const operations: Record<string, unknown> = {};
@@ -110,7 +135,12 @@ export function asyncApiDocument() {
       version: '1.0.0',
       description:
         'Every frame is one JSON object: request (client → server), response, notification (server → client). ' +
-        'Subscribe to topics to receive change events in seq order; `since` replays what was missed.',
+        'Subscribe to topics to receive change events in seq order; `since` replays what was missed. ' +
+        'Each connection has one cursor, the seq of the last event it was sent: an event is sent only if its seq ' +
+        'is above it, so every event arrives once and in order, replayed or live. A seq belongs to an event log ' +
+        'named by its `epoch` (in `connect` and the subscribe answer): `since` with another epoch, older than ' +
+        'what is kept, above the newest seq, or (for topics added to a connection) below what the connection ' +
+        'was already sent, is answered RESYNC_REQUIRED; reload over REST and subscribe again.',
     },
     defaultContentType: 'application/json',
     channels: { ws: { address: '/ws', messages } },

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { ChangeEvent } from '../events/change-event.js';
 import type { Actor } from '../services/access.js';
+import { EventStream, type EventSink } from './event-stream.js';
+import type { EventFrame } from './frames.js';
 import { TokenBucket } from './token-bucket.js';
 
 export interface ConnectionLimits {
@@ -10,34 +11,31 @@ export interface ConnectionLimits {
   maxQueuedMessages: number;
 }
 
-/** A notification's complete WebSocket frame (see `eventFrame`), encoded once for all its subscribers. */
-export type EventFrame = Buffer;
-
 interface QueuedEvent {
   frame: EventFrame;
-  event: ChangeEvent;
+  seq: number;
 }
 
 /** Bytes the socket has buffered but not yet written, above which frames wait in our queues. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
 /**
- * One client socket: who it is, what it subscribed to, and its outbound queues. Responses always go
- * before notifications; a subscriber whose notification queue overflows is told `lagged` and closed.
+ * One client socket: who it is, the events it is sent (`stream`), and its outbound queues. Responses always
+ * go before notifications; a subscriber whose notification queue overflows is told `lagged` and closed.
  */
-export class ClientConnection {
+export class ClientConnection implements EventSink {
   actor: Actor = null;
-  readonly topics = new Set<string>();
   alive = true;
-  /** Seq of the newest event handed to the socket. */
-  lastSentSeq = 0;
-  /** While a replay runs, live events wait here so that they can be merged in seq order. */
-  private held: QueuedEvent[] | undefined;
+  readonly stream: EventStream;
+  /** The replay of the last `subscribe {since}`, while it runs. */
+  replay: Promise<void> | undefined;
+  /** Subscription changes, one after the other in the order they were asked for. */
+  private changes: Promise<unknown> = Promise.resolve();
   private readonly responses: string[] = [];
   private readonly notifications: QueuedEvent[] = [];
   /** A frame sent past the high-water mark is being written; the queues wait for it. */
   private awaitingDrain = false;
-  private drainWaiters: Array<() => void> = [];
+  private roomWaiters: Array<() => void> = [];
   private readonly bucket: TokenBucket;
   private rejectedInARow = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -53,6 +51,7 @@ export class ClientConnection {
     private readonly onLagged: (connection: ClientConnection, resumeFrom: number) => void,
   ) {
     this.bucket = new TokenBucket(limits.messageBurst, limits.messagesPerMinute);
+    this.stream = new EventStream(this, limits.maxQueuedMessages);
   }
 
   /** Takes a message token; counts refusals so that persistent abuse can be told apart. */
@@ -71,53 +70,42 @@ export class ClientConnection {
     this.flush();
   }
 
-  sendEvent(frame: EventFrame, event: ChangeEvent): void {
+  /** Runs a subscription change once those asked for before it are done. */
+  serially<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change, change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  sendEvent(frame: EventFrame, seq: number): void {
     if (this.closed) return;
-    if (this.held) {
-      this.held.push({ frame, event });
-      return;
-    }
     // The common case, nothing queued ahead: straight to the socket, no allocation.
     if (this.notifications.length === 0 && this.responses.length === 0 && !this.awaitingDrain) {
-      this.lastSentSeq = event.seq;
       this.write(frame);
       return;
     }
-    this.notifications.push({ frame, event });
+    this.notifications.push({ frame, seq });
     if (this.notifications.length > this.limits.maxQueuedMessages) {
-      this.onLagged(this, this.lastSentSeq);
+      this.overflowed();
       return;
     }
     this.flush();
   }
 
-  /** Starts holding live events back (a replay is about to be read). */
-  hold(): void {
-    this.held ??= [];
+  overflowed(): void {
+    this.onLagged(this, this.resumeFrom);
   }
 
-  /** Takes the held events with a seq below `seq`, in order, and keeps holding the rest. */
-  takeHeldBefore(seq: number): QueuedEvent[] {
-    const held = this.held ?? [];
-    let count = 0;
-    while (count < held.length && (held[count] as QueuedEvent).event.seq < seq) count += 1;
-    return held.splice(0, count);
+  /** Where a client that lags resumes: everything owed up to this seq has been written to the socket. */
+  private get resumeFrom(): number {
+    const firstQueued = this.notifications[0];
+    return firstQueued ? firstQueued.seq - 1 : this.stream.cursor;
   }
 
-  /** Stops holding and returns what was held, in arrival (seq) order. */
-  release(): QueuedEvent[] {
-    const held = this.held ?? [];
-    this.held = undefined;
-    return held;
-  }
-
-  /** Queues a replayed event, first waiting for the queue to drain to half its limit: a replay never lags. */
-  async sendPaced(frame: EventFrame, event: ChangeEvent): Promise<void> {
-    while (!this.closed && this.notifications.length >= this.limits.maxQueuedMessages / 2) {
-      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
-    }
-    this.notifications.push({ frame, event });
-    this.flush();
+  /** Resolves once the notification queue is below half its limit (at once when it is): a replay never lags. */
+  roomForReplay(): Promise<void> | undefined {
+    if (this.closed || this.notifications.length < this.limits.maxQueuedMessages / 2) return undefined;
+    return new Promise<void>((resolve) => this.roomWaiters.push(resolve));
   }
 
   get queuedNotifications(): number {
@@ -160,11 +148,11 @@ export class ClientConnection {
 
   markClosed(): void {
     this.closed = true;
-    this.wakeDrainWaiters();
+    this.wakeRoomWaiters();
     this.cancelExpiry();
     this.responses.length = 0;
     this.notifications.length = 0;
-    this.held = undefined;
+    this.stream.dropHeld();
   }
 
   private flush(): void {
@@ -173,10 +161,9 @@ export class ClientConnection {
       const event = response === undefined ? this.notifications.shift() : undefined;
       const frame = response ?? event?.frame;
       if (frame === undefined) break;
-      if (event) this.lastSentSeq = event.event.seq;
       this.write(frame);
     }
-    if (this.notifications.length < this.limits.maxQueuedMessages / 2) this.wakeDrainWaiters();
+    if (this.notifications.length < this.limits.maxQueuedMessages / 2) this.wakeRoomWaiters();
   }
 
   /**
@@ -199,7 +186,7 @@ export class ClientConnection {
     this.flush();
   };
 
-  private wakeDrainWaiters(): void {
-    for (const wake of this.drainWaiters.splice(0)) wake();
+  private wakeRoomWaiters(): void {
+    for (const wake of this.roomWaiters.splice(0)) wake();
   }
 }

@@ -1,13 +1,9 @@
 import * as ws from 'ws';
 import type { ErrorBody } from '../errors.js';
 import type { ChangeEvent } from '../events/change-event.js';
-import type { WsErrorCode } from '../schemas/ws.js';
 
-/** The WebSocket error payload: the REST error body, with a protocol-level `code` and the REST code as `reason`. */
-export interface WsErrorPayload extends Omit<ErrorBody, 'code'> {
-  code: WsErrorCode;
-  reason?: string;
-}
+/** A notification's complete WebSocket frame (see `eventFrame`), encoded once for all its subscribers. */
+export type EventFrame = Buffer;
 
 const TEXT_OPCODE = 1;
 
@@ -33,7 +29,8 @@ export function responseFrame(correlationId: string | null, payload: unknown): s
   });
 }
 
-export function errorFrame(correlationId: string | null, payload: WsErrorPayload): string {
+/** An error answer: its payload is exactly the REST error body. */
+export function errorFrame(correlationId: string | null, payload: ErrorBody): string {
   return JSON.stringify({ type: 'response', correlationId, timestamp: Date.now(), status: 'error', payload });
 }
 
@@ -58,36 +55,9 @@ export function notificationFrame(
  * for its whole audience: server frames are not masked, so every socket is sent the same bytes (ws's
  * `Sender.frame` exists for exactly this broadcast case).
  */
-export function eventFrame(event: ChangeEvent, topic: string): Buffer {
+export function eventFrame(event: ChangeEvent, topic: string): EventFrame {
   const payload = Buffer.from(notificationFrame(event.type, event.payload, { topic, seq: event.seq }));
   return Buffer.concat(
     Sender.frame(payload, { fin: true, opcode: TEXT_OPCODE, mask: false, readOnly: false, rsv1: false }),
   );
-}
-
-const STATUS_TO_WS_CODE: Record<number, WsErrorCode> = {
-  400: 'VALIDATION_ERROR',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  412: 'CONFLICT',
-  413: 'VALIDATION_ERROR',
-  415: 'VALIDATION_ERROR',
-  429: 'RATE_LIMITED',
-};
-
-/** Maps the REST error body (same services, same errors) onto the WebSocket error codes. */
-export function toWsError(body: ErrorBody): WsErrorPayload {
-  const { code, ...rest } = body;
-  return { ...rest, code: STATUS_TO_WS_CODE[body.statusCode] ?? 'INTERNAL', reason: code };
-}
-
-export function wsError(
-  code: WsErrorCode,
-  statusCode: number,
-  error: string,
-  message: string,
-): WsErrorPayload {
-  return { statusCode, code, error, message };
 }

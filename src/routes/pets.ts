@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { IdParamSchema, IfMatchHeadersSchema } from '../schemas/common.js';
 import {
   FindByStatusQuerySchema,
@@ -171,10 +171,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
           part.file.resume(); // drain anything else; the files limit refuses a second file
         }
       }
-      if (!bytes)
-        throw Object.assign(new ValidationError('Invalid body: file: a file is required'), {
-          details: [{ path: 'file', message: 'a file is required' }],
-        });
+      if (!bytes) throw invalidInput('body', [{ path: 'file', message: 'a file is required' }]);
       return sendVersioned(reply, await pets.addImage(request.principal, request.params.id, bytes), 201);
     },
   });

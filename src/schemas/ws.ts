@@ -14,7 +14,6 @@ export const RequestFrameSchema = z.strictObject({
   action: z.string().min(1).max(64),
   payload: z.unknown().optional(),
 });
-export type RequestFrame = z.infer<typeof RequestFrameSchema>;
 
 export const ResponseFrameSchema = z.object({
   type: z.literal('response'),
@@ -33,20 +32,6 @@ export const NotificationFrameSchema = z.object({
   topic: z.string().optional(),
   seq: z.number().int().optional(),
 });
-
-export const WS_ERROR_CODES = [
-  'VALIDATION_ERROR',
-  'UNKNOWN_ACTION',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'TIMEOUT',
-  'RESYNC_REQUIRED',
-  'INTERNAL',
-] as const;
-export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
 
 /** `pets`, `pets:<id>`, `inventory`, `orders`, `orders:<id>`. */
 export const TopicSchema = z
@@ -76,6 +61,10 @@ export const ActionPayloadSchemas = {
       .min(0)
       .optional()
       .meta({ description: 'Replay every matching event after this seq first' }),
+    epoch: z.string().min(1).max(64).optional().meta({
+      description:
+        'The event log that `since` is a seq of (from `connect` or an earlier answer); another one gets RESYNC_REQUIRED',
+    }),
   }),
   unsubscribe: z.strictObject({ topics: z.array(TopicSchema).min(1).max(50) }),
   'pets.list': PetListQuerySchema,
@@ -99,13 +88,3 @@ export const ActionPayloadSchemas = {
 } as const;
 export type ActionName = keyof typeof ActionPayloadSchemas;
 export type ActionPayload<A extends ActionName> = z.output<(typeof ActionPayloadSchemas)[A]>;
-
-export const EVENT_NAMES = [
-  'pet.created',
-  'pet.updated',
-  'pet.deleted',
-  'order.placed',
-  'order.updated',
-  'order.deleted',
-  'inventory.changed',
-] as const;

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { invalidInput } from '../errors.js';
 
 /** A short list of the passwords tried first by every guesser; longer lists belong in a breach-check service. */
 const COMMON_PASSWORDS = new Set([
@@ -43,8 +43,6 @@ export function checkPasswordPolicy(username: string, password: string): void {
   if (lower.includes(username.toLowerCase())) problem = 'must not contain the username';
   else if (COMMON_PASSWORDS.has(lower)) problem = 'is one of the most common passwords';
   if (problem) {
-    throw Object.assign(new ValidationError(`Invalid body: password: ${problem}`), {
-      details: [{ path: 'password', message: problem }],
-    });
+    throw invalidInput('body', [{ path: 'password', message: problem }]);
   }
 }

@@ -46,7 +46,7 @@ describe('the typed client', () => {
     const client = new PetstoreClient({ url, token: admin, requestTimeoutMs: 2000 });
     await client.connect();
     expect(await client.request('users.me')).toMatchObject({ username: 'admin' });
-    await expect(client.request('pets.get', { id: 999999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.request('pets.get', { id: 999999 })).rejects.toMatchObject({ code: 'PET_NOT_FOUND' });
     await expect(client.request('nope')).rejects.toBeInstanceOf(PetstoreRequestError);
     client.close();
     await expect(client.request('ping')).rejects.toMatchObject({ code: 'DISCONNECTED' });

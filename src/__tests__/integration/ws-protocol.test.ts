@@ -11,14 +11,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the WebSocket protocol', () => {
-  it('greets with connect {clientId, node} and answers ping with the same correlationId', async () => {
+  it('greets with connect {clientId, node, epoch, seq} and answers ping with the same correlationId', async () => {
+    await createPet(t, { name: 'Before' });
     const socket = await RawSocket.open(url);
     const connect = socket.frames[0]!;
+    const { feed } = t.app.services;
     expect(connect).toMatchObject({
       type: 'notification',
       event: 'connect',
-      payload: { clientId: expect.any(String), node: 'ws-node' },
+      payload: {
+        clientId: expect.any(String),
+        node: 'ws-node',
+        epoch: await feed.epoch(t.app.database.db),
+        seq: await feed.currentSeq(t.app.database.db),
+      },
     });
+    expect((connect.payload as { epoch: string }).epoch).toMatch(/^[0-9a-f]{16}$/);
     expect(connect.timestamp).toEqual(expect.any(Number));
     const pong = await socket.request('ping');
     expect(pong).toMatchObject({
@@ -55,7 +63,12 @@ describe('the WebSocket protocol', () => {
 
   it('answers an unknown action with UNKNOWN_ACTION and a bad payload with VALIDATION_ERROR details', async () => {
     const socket = await RawSocket.open(url);
-    expect((await socket.request('pets.fly')).payload).toMatchObject({ code: 'UNKNOWN_ACTION' });
+    expect((await socket.request('pets.fly')).payload).toEqual({
+      statusCode: 400,
+      code: 'UNKNOWN_ACTION',
+      error: 'Bad Request',
+      message: 'Unknown action pets.fly',
+    });
     expect((await socket.request('__proto__')).payload).toMatchObject({ code: 'UNKNOWN_ACTION' });
     const bad = await socket.request('pets.get', { id: -1 });
     expect(bad.payload).toMatchObject({
@@ -95,7 +108,12 @@ describe('the WebSocket protocol', () => {
       statusCode: 401,
     });
     const bad = await anonymous.request('authenticate', { token: 'not-a-token' });
-    expect(bad.payload).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
+    expect(bad.payload).toEqual({
+      statusCode: 401,
+      code: 'TOKEN_INVALID',
+      error: 'Unauthorized',
+      message: 'The access token is not valid',
+    });
     const good = await anonymous.request('authenticate', { token });
     expect(good.payload).toMatchObject({ username: 'admin', role: 'admin', expiresAt: expect.any(String) });
     expect((await anonymous.request('users.me')).payload).toMatchObject({ username: 'admin' });
@@ -132,7 +150,7 @@ describe('the WebSocket protocol', () => {
   it('delivers a REST write to a subscriber', async () => {
     const socket = await RawSocket.open(url);
     const { payload } = await socket.request('subscribe', { topics: ['pets'] });
-    expect(payload).toEqual({ topics: ['pets'], seq: expect.any(Number) });
+    expect(payload).toEqual({ topics: ['pets'], seq: expect.any(Number), epoch: expect.any(String) });
     const pet = await createPet(t, { name: 'Live' });
     const event = await socket.next((frame) => frame.event === 'pet.created');
     expect(event).toMatchObject({

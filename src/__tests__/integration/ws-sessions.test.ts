@@ -24,7 +24,7 @@ describe('sessions on an open socket', () => {
     const customer = await t.customer();
     const socket = await signedInSocket(customer.token);
     const notice = await socket.next(expired, 4000);
-    expect(notice.payload).toEqual({ reason: 'expired', droppedTopics: ['orders'] });
+    expect(notice.payload).toEqual({ reason: 'expired', droppedTopics: ['orders'], seq: 0 });
     expect((await socket.request('users.me')).payload).toMatchObject({ code: 'UNAUTHENTICATED' });
     const pet = await createPet(t);
     expect((await socket.next((frame) => frame.event === 'pet.created')).payload).toMatchObject({
@@ -56,7 +56,11 @@ describe('sessions on an open socket', () => {
       await socket.request('subscribe', { topics: ['orders', 'inventory'] });
       await long.call({ method: 'POST', url: '/api/v1/auth/logout', token: customer.token });
       const notice = await socket.next(expired, 2000);
-      expect(notice.payload).toEqual({ reason: 'revoked', droppedTopics: ['orders'] });
+      expect(notice.payload).toEqual({
+        reason: 'revoked',
+        droppedTopics: ['orders'],
+        seq: expect.any(Number),
+      });
       expect((await socket.request('ping')).status).toBe('success');
 
       const other = await long.customer();

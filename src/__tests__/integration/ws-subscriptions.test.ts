@@ -62,7 +62,7 @@ describe('who receives what', () => {
       code: 'UNAUTHENTICATED',
     });
     expect((await bobSocket.request('subscribe', { topics: [`orders:${order.id}`] })).payload).toMatchObject({
-      code: 'NOT_FOUND',
+      code: 'ORDER_NOT_FOUND',
     });
     expect((await aliceSocket.request('subscribe', { topics: [`orders:${order.id}`] })).status).toBe(
       'success',

@@ -1,0 +1,95 @@
+import type { ChangeEvent } from '../events/change-event.js';
+import type { Actor } from '../services/access.js';
+import { eventFrame, type EventFrame } from './frames.js';
+import { canSee, topicsOf } from './topics.js';
+
+/** Where a stream's events go: the connection's outbound queue. */
+export interface EventSink {
+  readonly actor: Actor;
+  sendEvent(frame: EventFrame, seq: number): void;
+  /** More live events are held back than the connection may queue. */
+  overflowed(): void;
+}
+
+interface Offer {
+  event: ChangeEvent;
+  topic: string;
+  frame: EventFrame;
+}
+
+/**
+ * What one connection is sent of the change feed, through one gate.
+ *
+ * Invariant: `cursor` is the seq of the last event sent to this connection. An event is sent only if its seq
+ * is above the cursor, it is on a topic the connection holds, and the connection's caller may see it; sending
+ * it moves the cursor to its seq. Whichever source offers an event (the node's live stream, a replay page,
+ * a live event held back during a replay), this gate alone decides, so a connection gets every event at
+ * most once and in seq order.
+ */
+export class EventStream {
+  readonly topics = new Set<string>();
+  cursor = 0;
+  /** While a replay runs, live events wait here to be merged in seq order with the replayed ones. */
+  private held: Offer[] | undefined;
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly maxHeld: number,
+  ) {}
+
+  /** The live source: sends the event, or holds it while a replay runs. Returns whether it was sent. */
+  offer(event: ChangeEvent, topic: string, frame: EventFrame): boolean {
+    if (!this.held) return this.pass(event, topic, frame);
+    if (event.seq > this.cursor) {
+      this.held.push({ event, topic, frame });
+      if (this.held.length > this.maxHeld) this.sink.overflowed();
+    }
+    return false;
+  }
+
+  /** The gate. `topic` and `frame`, when given, are the topic the event was found under and its frame. */
+  pass(event: ChangeEvent, topic?: string, frame?: EventFrame): boolean {
+    if (event.seq <= this.cursor) return false;
+    const via = topic !== undefined && this.topics.has(topic) ? topic : this.heldTopicOf(event);
+    if (via === undefined || !canSee(this.sink.actor, event)) return false;
+    this.cursor = event.seq;
+    this.sink.sendEvent(via === topic && frame ? frame : eventFrame(event, via), event.seq);
+    return true;
+  }
+
+  get replaying(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Starts holding live events back: a replay is about to read the event table. */
+  holdLive(): void {
+    this.held ??= [];
+  }
+
+  /** The seq of the oldest live event held back, if any. */
+  nextHeldSeq(): number | undefined {
+    return this.held?.[0]?.event.seq;
+  }
+
+  /** Passes the oldest held event through the gate. */
+  passNextHeld(): void {
+    const next = this.held?.shift();
+    if (next) this.pass(next.event, next.topic, next.frame);
+  }
+
+  /** Passes whatever is still held, in order, and goes back to sending live events at once. */
+  goLive(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const { event, topic, frame } of held) this.pass(event, topic, frame);
+  }
+
+  /** Forgets everything held (the connection is closing). */
+  dropHeld(): void {
+    if (this.held) this.held.length = 0;
+  }
+
+  private heldTopicOf(event: ChangeEvent): string | undefined {
+    return topicsOf(event).find((topic) => this.topics.has(topic));
+  }
+}
