@@ -14,8 +14,19 @@ import type { ClientConnection } from './client-connection.js';
 import type { Request } from './frame-intake.js';
 import { errorFrame, responseFrame } from './frames.js';
 
+/**
+ * Sends the success answer now. A handler whose answer describes the connection's state (its subscriptions,
+ * its session) calls it at the moment that state changes, so no other frame about that state (such as
+ * `session.expired`) can come between the change and its answer; returning the answer does the same later.
+ */
+export type Respond = (result: unknown) => void;
+
 export type ActionHandlers = {
-  [A in ActionName]: (connection: ClientConnection, input: ActionPayload<A>) => Promise<unknown> | unknown;
+  [A in ActionName]: (
+    connection: ClientConnection,
+    input: ActionPayload<A>,
+    respond: Respond,
+  ) => Promise<unknown> | unknown;
 };
 
 /**
@@ -57,19 +68,26 @@ export class ActionDispatcher {
       timer = setTimeout(() => reject(new TimeoutError(action)), this.requestTimeoutMs);
     });
     const started = performance.now();
-    let status: 'success' | 'error' = 'error';
+    let status: 'success' | 'error' | undefined;
+    const respond: Respond = (result) => {
+      if (status !== undefined) return;
+      status = 'success';
+      connection.sendResponse(responseFrame(correlationId, result));
+    };
     try {
       if (this.closing) throw new ShuttingDownError();
-      const result = await Promise.race([this.run(connection, action, payload), timeout]);
-      connection.sendResponse(responseFrame(correlationId, result));
-      status = 'success';
+      respond(await Promise.race([this.run(connection, action, payload, respond), timeout]));
     } catch (error) {
       const body = toErrorBody(error as Parameters<typeof toErrorBody>[0]);
       if (body.code === 'INTERNAL_ERROR') {
         this.log.error({ err: error, clientId: connection.id, correlationId }, 'websocket request failed');
       }
-      connection.sendResponse(errorFrame(correlationId, body));
+      if (status === undefined) {
+        status = 'error';
+        connection.sendResponse(errorFrame(correlationId, body));
+      }
     } finally {
+      status ??= 'error';
       clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       this.metrics.wsRequest(action, status, seconds);
@@ -88,7 +106,12 @@ export class ActionDispatcher {
     }
   }
 
-  private async run(connection: ClientConnection, action: string, payload: unknown): Promise<unknown> {
+  private async run(
+    connection: ClientConnection,
+    action: string,
+    payload: unknown,
+    respond: Respond,
+  ): Promise<unknown> {
     if (!Object.hasOwn(ActionPayloadSchemas, action)) {
       this.metrics.wsInvalidMessage('unknown_action');
       throw new UnknownActionError(action);
@@ -99,7 +122,11 @@ export class ActionDispatcher {
       this.metrics.wsInvalidMessage('bad_payload');
       throw invalidInput('payload', issueDetails(parsed.error.issues, 'payload'));
     }
-    const handler = this.handlers[name] as (connection: ClientConnection, input: unknown) => unknown;
-    return handler(connection, parsed.data);
+    const handler = this.handlers[name] as (
+      connection: ClientConnection,
+      input: unknown,
+      respond: Respond,
+    ) => unknown;
+    return handler(connection, parsed.data, respond);
   }
 }

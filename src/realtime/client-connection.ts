@@ -152,7 +152,7 @@ export class ClientConnection implements EventSink {
     this.cancelExpiry();
     this.responses.length = 0;
     this.notifications.length = 0;
-    this.stream.dropHeld();
+    this.stream.goLive();
   }
 
   private flush(): void {

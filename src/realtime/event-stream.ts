@@ -20,11 +20,12 @@ interface Offer {
 /**
  * What one connection is sent of the change feed, through one gate.
  *
- * Invariant: `cursor` is the seq of the last event sent to this connection. An event is sent only if its seq
- * is above the cursor, it is on a topic the connection holds, and the connection's caller may see it; sending
- * it moves the cursor to its seq. Whichever source offers an event (the node's live stream, a replay page,
- * a live event held back during a replay), this gate alone decides, so a connection gets every event at
- * most once and in seq order.
+ * Invariant: `cursor` is the seq up to which the connection's stream is settled: every event it was owed up
+ * to the cursor has been sent, and none at or below it will be. An event is sent only if its seq is above the
+ * cursor, it is on a topic the connection holds, and the connection's caller may see it; sending it moves the
+ * cursor to its seq. Whichever source offers an event (the node's live stream, a replay page, a live event
+ * held back during a replay), this gate alone decides, so a connection gets every event at most once and in
+ * seq order. (Subscribing moves the cursor too: to `since`, or to the node's position without it.)
  */
 export class EventStream {
   readonly topics = new Set<string>();
@@ -66,9 +67,8 @@ export class EventStream {
     this.held ??= [];
   }
 
-  /** The seq of the oldest live event held back, if any. */
-  nextHeldSeq(): number | undefined {
-    return this.held?.[0]?.event.seq;
+  holdsAny(): boolean {
+    return (this.held?.length ?? 0) > 0;
   }
 
   /** Passes the oldest held event through the gate. */
@@ -77,16 +77,9 @@ export class EventStream {
     if (next) this.pass(next.event, next.topic, next.frame);
   }
 
-  /** Passes whatever is still held, in order, and goes back to sending live events at once. */
+  /** Goes back to sending live events at once. Nothing is held by then, unless the connection is closing. */
   goLive(): void {
-    const held = this.held ?? [];
     this.held = undefined;
-    for (const { event, topic, frame } of held) this.pass(event, topic, frame);
-  }
-
-  /** Forgets everything held (the connection is closing). */
-  dropHeld(): void {
-    if (this.held) this.held.length = 0;
   }
 
   private heldTopicOf(event: ChangeEvent): string | undefined {

@@ -55,9 +55,10 @@ export class RealtimeGateway implements LocalDelivery {
     const handlers: ActionHandlers = {
       ...serviceActions(services),
       ping: () => ({ timestamp: Date.now() }),
-      authenticate: (connection, { token }) => this.sessions.authenticate(connection, token),
-      subscribe: (connection, input) => subscribing.subscribe(connection, input),
-      unsubscribe: (connection, { topics }) => subscribing.unsubscribe(connection, topics),
+      authenticate: (connection, { token }, respond) =>
+        this.sessions.authenticate(connection, token, respond),
+      subscribe: (connection, input, respond) => subscribing.subscribe(connection, input, respond),
+      unsubscribe: (connection, { topics }, respond) => subscribing.unsubscribe(connection, topics, respond),
     };
     this.dispatcher = new ActionDispatcher(handlers, settings.requestTimeoutMs, metrics, log);
     this.stops = [

@@ -1,6 +1,7 @@
 import { revokes, type Revocation } from '../events/session-revocations.js';
 import type { Principal } from '../services/access.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { Respond } from './action-dispatcher.js';
 import type { ClientConnection } from './client-connection.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import { notificationFrame } from './frames.js';
@@ -18,19 +19,19 @@ export class SocketSessions {
     private readonly subscriptions: SubscriptionRegistry,
   ) {}
 
-  async authenticate(connection: ClientConnection, token: string) {
+  async authenticate(connection: ClientConnection, token: string, respond: Respond): Promise<void> {
     const principal = await this.auth.authenticate(token);
     if (connection.actor && connection.actor.userId !== principal.userId) {
       // Private subscriptions were granted to the previous user.
       this.subscriptions.remove(connection, [...connection.stream.topics].filter(isPrivateTopic));
     }
     this.adopt(connection, principal);
-    return {
+    respond({
       userId: principal.userId,
       username: principal.username,
       role: principal.role,
       expiresAt: new Date(principal.expiresAt).toISOString(),
-    };
+    });
   }
 
   /** Makes the principal the connection's caller until its token expires. */

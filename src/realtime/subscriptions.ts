@@ -4,6 +4,7 @@ import type { EventLogReader } from '../events/change-feed.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { requireUser, type Actor } from '../services/access.js';
 import type { OrdersService } from '../services/orders-service.js';
+import type { Respond } from './action-dispatcher.js';
 import type { ClientConnection } from './client-connection.js';
 import type { LiveFeed } from './live-feed.js';
 import { replay } from './replay.js';
@@ -20,7 +21,7 @@ export interface SubscribeInput {
 
 export interface SubscribeAnswer {
   topics: string[];
-  /** Every matching event after this seq will be sent (after the replay, when `since` was given). */
+  /** The connection's cursor: every matching event after this seq will be sent (after the replay, with `since`). */
   seq: number;
   epoch: string;
 }
@@ -39,54 +40,62 @@ export class Subscriptions {
     private readonly logger: FastifyBaseLogger,
   ) {}
 
-  subscribe(connection: ClientConnection, input: SubscribeInput): Promise<SubscribeAnswer> {
+  subscribe(connection: ClientConnection, input: SubscribeInput, respond: Respond): Promise<void> {
     return connection.serially(async () => {
       await connection.replay;
+      const { stream } = connection;
       const actor = connection.actor;
       for (const topic of input.topics) await this.authorizeTopic(actor, topic);
+      if (input.since !== undefined) {
+        const joining = input.topics.some((topic) => !stream.topics.has(topic));
+        await this.checkResumable(input.since, input.epoch, joining && stream.topics.size > 0);
+      }
+      // From here on nothing waits: the checks and the change happen at one point of the live stream.
+      // The session may have ended meanwhile; private topics were granted to the one the call began with.
       if (connection.actor !== actor && input.topics.some(isPrivateTopic)) throw new UnauthenticatedError();
-      const { stream } = connection;
       const added = input.topics.filter((topic) => !stream.topics.has(topic));
-      if (input.since !== undefined)
-        await this.resumeAt(connection, input.since, input.epoch, added.length > 0);
+      if (input.since !== undefined && added.length > 0) this.joinAt(connection, input.since);
+      // Without `since`, topics join at this node's position: everything up to it is behind the stream now.
+      else if (added.length > 0) stream.cursor = Math.max(stream.cursor, this.live.lastSeq);
       this.registry.add(connection, added);
-      const answer = {
+      const answer: SubscribeAnswer = {
         topics: [...stream.topics],
-        seq: Math.max(this.live.lastSeq, stream.cursor),
+        seq: stream.cursor,
         epoch: this.live.epoch,
       };
+      respond(answer);
       if (stream.replaying) this.startReplay(connection);
-      return answer;
     });
   }
 
-  unsubscribe(connection: ClientConnection, topics: string[]): Promise<{ topics: string[] }> {
+  /** Answers `{ topics, seq }`: no event after `seq` is sent for the topics removed. */
+  unsubscribe(connection: ClientConnection, topics: string[], respond: Respond): Promise<void> {
     return connection.serially(async () => {
       this.registry.remove(connection, topics);
-      return { topics: [...connection.stream.topics] };
+      respond({ topics: [...connection.stream.topics], seq: connection.stream.cursor });
     });
   }
 
   /**
-   * Moves the connection's cursor to `since` and, when topics are added, starts holding live events for the
-   * replay. The stream never goes back: topics cannot join below what the connection was already sent.
+   * Whether events after `since` can be replayed here; when topics join a connection that holds others, this
+   * node first catches up to `since`, so that the events of the held topics up to it have all been offered.
    */
-  private async resumeAt(
-    connection: ClientConnection,
-    since: number,
-    epoch: string | undefined,
-    adding: boolean,
-  ): Promise<void> {
-    const { stream } = connection;
+  private async checkResumable(since: number, epoch: string | undefined, joinsLiveStream: boolean) {
     if (epoch !== undefined && epoch !== this.live.epoch) {
       throw this.resync(`since ${since} is a seq of event log ${epoch}; this one is ${this.live.epoch}`);
     }
     const [replayableFrom, newest] = await Promise.all([this.log.replayableFrom(), this.log.currentSeq()]);
     if (since < replayableFrom) throw this.resync(`Events after ${since} are no longer kept`);
     if (since > newest) throw this.resync(`Nothing has been committed after ${newest} yet (since ${since})`);
-    if (!adding) return;
-    // Events of the topics held already, up to `since`, must reach the connection before the cursor moves past them.
-    if (stream.topics.size > 0 && since > this.live.lastSeq) await this.live.catchUp();
+    if (joinsLiveStream && since > this.live.lastSeq) await this.live.catchUp();
+  }
+
+  /**
+   * Moves the cursor to `since` and holds live events for the replay. The stream never goes back: topics
+   * cannot join below what the connection was already sent.
+   */
+  private joinAt(connection: ClientConnection, since: number): void {
+    const { stream } = connection;
     if (since < stream.cursor) {
       throw this.resync(
         `This connection was already sent events up to ${stream.cursor}; ` +
@@ -97,11 +106,9 @@ export class Subscriptions {
     stream.holdLive();
   }
 
-  /** The replay runs after the answer is on its way (the next macrotask); a failure closes the socket. */
+  /** The replay follows the answer; a failure closes the socket (the client resubscribes). */
   private startReplay(connection: ClientConnection): void {
-    const from = connection.stream.cursor;
-    connection.replay = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => replay(connection, from, this.log.readAfter))
+    connection.replay = replay(connection, connection.stream.cursor, this.log.readAfter)
       .catch((error: unknown) => {
         this.logger.error({ err: error, clientId: connection.id }, 'replay failed');
         connection.close(CLOSE_TRY_AGAIN_LATER, 'replay failed; resubscribe');

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,36 @@ describe('the server process', () => {
     expect(await server.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(5000);
     expect(server.output()).toContain('"signal":"SIGTERM"');
+  });
+
+  it('renews the epoch of the event log with npm run events:renew-epoch, and the server then announces it', async () => {
+    const renew = async () => {
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/renew-epoch.ts'], {
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false' },
+      });
+      let output = '';
+      cli.stdout.on('data', (chunk) => (output += chunk));
+      cli.stderr.on('data', (chunk) => (output += chunk));
+      const code = await new Promise((resolve) => cli.on('exit', resolve));
+      expect(code).toBe(0);
+      return /epoch ([0-9a-f]{16})/.exec(output)?.[1];
+    };
+    const first = await renew();
+    const second = await renew();
+    expect(first).toEqual(expect.any(String));
+    expect(second).not.toBe(first);
+
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/ready`);
+      const socket = await RawSocket.open(`ws://127.0.0.1:${port}/ws`);
+      expect(socket.frames[0]?.payload).toMatchObject({ epoch: second });
+      socket.close();
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
   });
 
   it.each([

@@ -41,6 +41,14 @@ function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
   });
 }
 
+async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('the typed client', () => {
   it('requests, times out, and reports server errors with their code', async () => {
     const client = new PetstoreClient({ url, token: admin, requestTimeoutMs: 2000 });
@@ -133,6 +141,112 @@ describe('the typed client', () => {
     expect(written.length).toBeGreaterThan(20);
     for (const stream of streams) expect(stream).toEqual(written);
     for (const client of clients) client.close();
+  });
+
+  it('resyncs when the event log it resumes from was replaced (a new epoch), then goes on live', async () => {
+    const pet = await createPet(t);
+    const client = new PetstoreClient({
+      url,
+      token: admin,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    });
+    const resyncs: number[] = [];
+    client.on('resync', (seq) => resyncs.push(seq as number));
+    const received: number[] = [];
+    await client.connect();
+    await client.subscribe(['pets'], (event) => received.push(event.seq));
+    const first = await patchPet(pet.id, 'old-log');
+    await until(() => received.includes(first));
+    const oldEpoch = client.epoch;
+    expect(oldEpoch).toEqual(expect.any(String));
+
+    // As after restoring a backup: the log gets a new name, and the node starts on it.
+    const renewed = await t.app.services.feed.renewEpoch(t.app.database.db);
+    await t.restart();
+    await until(() => resyncs.length === 1 && client.state === 'open');
+    expect(client.epoch).toBe(renewed);
+    const next = await patchPet(pet.id, 'new-log');
+    await until(() => received.includes(next));
+    expect(received).toEqual([first, next]);
+    client.close();
+  });
+
+  it('resyncs a topic added below what the connection was already sent, and delivers it live from there', async () => {
+    const pet = await createPet(t);
+    const client = new PetstoreClient({ url, token: admin });
+    const resyncs: number[] = [];
+    client.on('resync', (seq) => resyncs.push(seq as number));
+    const pets: number[] = [];
+    const inventory: number[] = [];
+    await client.connect();
+    await client.subscribe(['pets'], (event) => pets.push(event.seq));
+    const snapshot = await t.app.services.feed.currentSeq(t.app.database.db);
+    const sent = await patchPet(pet.id, 'moves-the-cursor');
+    await until(() => pets.includes(sent));
+
+    const answer = await client.subscribe(['inventory'], (event) => inventory.push(event.seq), {
+      since: snapshot,
+    });
+    expect(resyncs).toEqual([answer.seq]);
+    expect(client.state).toBe('open');
+    const sold = Number(
+      (
+        await t.call({
+          method: 'PATCH',
+          url: `/api/v1/pets/${pet.id}`,
+          token: admin,
+          body: { status: 'sold' },
+        })
+      ).headers['x-event-seq'],
+    );
+    await until(() => inventory.includes(sold));
+    expect(inventory).toEqual([sold]);
+    client.close();
+  });
+
+  it('picks private topics up again after its session expires, from where they were dropped', async () => {
+    const short = await startTestApp({ JWT_EXPIRES_IN: '2s' });
+    try {
+      const wsUrl = (await short.listen()).ws;
+      const customer = await short.customer('rejoin');
+      const client = new PetstoreClient({
+        url: wsUrl,
+        token: () => short.login(customer.username, 'customer-password-1'),
+      });
+      const expired: unknown[] = [];
+      const resyncs: unknown[] = [];
+      client.on('session.expired', (payload) => expired.push(payload));
+      client.on('resync', (seq) => resyncs.push(seq));
+      const orders: string[] = [];
+      await client.connect();
+      await client.subscribe(['orders'], (event) => orders.push(event.event));
+      await until(() => expired.length === 1, 5000);
+      // Re-authenticated with a fresh token, the client subscribes `orders` again: an order placed now reaches it.
+      const subscribes = async () => {
+        const metrics = (await short.call({ method: 'GET', url: '/metrics' })).body;
+        const line = metrics
+          .split('\n')
+          .find((entry) =>
+            /^ws_messages_total\{.*direction="out".*action="subscribe".*status="success"/.test(entry),
+          );
+        return Number(line?.split(' ').pop() ?? 0);
+      };
+      await untilAsync(async () => (await subscribes()) === 2);
+      const pet = await createPet(short);
+      const token = await short.login(customer.username, 'customer-password-1');
+      const placed = await short.call({
+        method: 'POST',
+        url: '/api/v1/store/order',
+        token,
+        body: { petId: pet.id },
+      });
+      expect(placed.statusCode).toBe(201);
+      await until(() => orders.includes('order.placed'), 5000);
+      expect(resyncs).toEqual([]);
+      client.close();
+    } finally {
+      await short.close();
+    }
   });
 
   it('answers in-flight requests before closing sockets with 1001 on shutdown', async () => {

@@ -86,6 +86,7 @@ describe('who receives what', () => {
 
     expect((await socket.request('unsubscribe', { topics: [`pets:${one.id}`] })).payload).toEqual({
       topics: [],
+      seq: mine.seq,
     });
     await patchPet(one.id, 'after');
     await both.waitForSeq((mine.seq as number) + 1);
