@@ -17,7 +17,9 @@ try {
   try {
     await migrateToLatest(handle);
     const epoch = await new ChangeFeed().renewEpoch(handle.db);
-    process.stdout.write(`The event log of ${handle.location} is now epoch ${epoch}. Start the nodes again.\n`);
+    process.stdout.write(
+      `The event log of ${handle.location} is now epoch ${epoch}. Start the nodes again.\n`,
+    );
   } finally {
     await handle.db.destroy();
   }
