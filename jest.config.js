@@ -61,6 +61,15 @@ const processCluster = {
   globals: { TEST_DB: 'postgres' },
 };
 
+// Faults on node processes and a redis-server of its own (src/__tests__/chaos): a short pass here, the long
+// one with `npm run chaos`; needs PostgreSQL.
+const chaos = {
+  ...typescript,
+  displayName: 'chaos',
+  testMatch: ['<rootDir>/src/__tests__/chaos/**/*.test.ts'],
+  globals: { TEST_DB: 'postgres' },
+};
+
 export default async () => {
   const ignored = ['/node_modules/'];
   if (!(await reachable(REDIS))) {
@@ -76,8 +85,8 @@ export default async () => {
   if (await reachable(POSTGRES)) {
     projects.push(integration('postgres', ignored));
     const tools = ['redis-server', 'nginx'].filter((command) => !installed(command));
-    if (tools.length === 0) projects.push(processCluster);
-    else missing(`${tools.join(' and ')} not on PATH`, 'the multi-process cluster suite');
+    if (tools.length === 0) projects.push(processCluster, chaos);
+    else missing(`${tools.join(' and ')} not on PATH`, 'the multi-process cluster and chaos suites');
   } else unreachable('PostgreSQL', POSTGRES);
   return {
     projects,

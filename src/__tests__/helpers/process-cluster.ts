@@ -19,8 +19,15 @@ export interface ProcessCluster {
   nodes: ProcessNode[];
   /** `kill -9`: the node gets no chance to say goodbye. */
   kill(node: ProcessNode): Promise<void>;
+  /** SIGTERM, and waits for the process to exit; resolves with its exit code. */
+  terminate(node: ProcessNode): Promise<number | null>;
+  /** Starts a stopped node again on its port; resolves once it listens. */
+  restart(node: ProcessNode): Promise<void>;
   close(): Promise<void>;
 }
+
+const running = (node: ProcessNode) =>
+  node.process.child.exitCode === null && node.process.child.signalCode === null;
 
 /** Node processes (src/server.ts) on one fresh PostgreSQL database and the given Redis, each on a free port. */
 export async function startProcessCluster(
@@ -45,37 +52,46 @@ export async function startProcessCluster(
     ...env,
   };
   const nodes: ProcessNode[] = [];
+  const spawnNode = (id: string, port: number) => startServer({ ...shared, PORT: String(port), NODE_ID: id });
+  const listening = async (node: ProcessNode) => {
+    const ready = await waitFor(`${node.http}/ready`);
+    if (ready.status !== 200) throw new Error(`${node.id} is not ready:\n${node.process.output()}`);
+  };
   for (let index = 0; index < count; index += 1) {
     const port = await freePort();
     const id = `node-${index + 1}`;
-    nodes.push({
+    const node = {
       id,
       port,
       http: `http://127.0.0.1:${port}`,
       ws: `ws://127.0.0.1:${port}/ws`,
-      process: startServer({ ...shared, PORT: String(port), NODE_ID: id }),
-    });
+      process: spawnNode(id, port),
+    };
+    nodes.push(node);
     // One at a time: the first one runs the migrations and creates the admin.
-    const ready = await waitFor(`http://127.0.0.1:${port}/ready`);
-    if (ready.status !== 200) throw new Error(`${id} is not ready:\n${nodes.at(-1)?.process.output()}`);
+    await listening(node);
   }
 
   const kill = async (node: ProcessNode) => {
-    if (node.process.child.exitCode !== null || node.process.child.signalCode !== null) return;
+    if (!running(node)) return;
     node.process.child.kill('SIGKILL');
     await node.process.exited;
+  };
+  const terminate = async (node: ProcessNode) => {
+    if (running(node)) node.process.child.kill('SIGTERM');
+    return node.process.exited;
   };
   return {
     nodes,
     kill,
+    terminate,
+    restart: async (node) => {
+      if (running(node)) throw new Error(`${node.id} is still running`);
+      node.process = spawnNode(node.id, node.port);
+      await listening(node);
+    },
     close: async () => {
-      await Promise.all(
-        nodes.map(async (node) => {
-          if (node.process.child.exitCode !== null || node.process.child.signalCode !== null) return;
-          node.process.child.kill('SIGTERM');
-          await node.process.exited;
-        }),
-      );
+      await Promise.all(nodes.map(terminate));
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

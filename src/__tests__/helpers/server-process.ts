@@ -26,7 +26,7 @@ export async function waitFor(url: string, deadline = Date.now() + 20_000): Prom
     try {
       return await fetch(url);
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
   throw new Error(`${url} did not answer`);
