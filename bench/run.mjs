@@ -9,6 +9,7 @@ import { memoryScenario } from './scenarios/memory.mjs';
 import { profilesScenario } from './scenarios/profiles.mjs';
 import { reconnectScenario } from './scenarios/reconnect.mjs';
 import { restScenario } from './scenarios/rest.mjs';
+import { keepChaosSection } from './lib/chaos-section.mjs';
 import { renderReport } from './lib/report.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -17,7 +18,10 @@ const quick = process.argv.includes('--quick');
 const render = process.argv.indexOf('--render');
 if (render !== -1) {
   const saved = JSON.parse(await readFile(process.argv[render + 1], 'utf8'));
-  await writeFile('docs/BENCHMARKS.md', renderReport(saved));
+  await writeFile(
+    'docs/BENCHMARKS.md',
+    keepChaosSection(renderReport(saved), await readFile('docs/BENCHMARKS.md', 'utf8')),
+  );
   process.exit(0);
 }
 execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
@@ -52,4 +56,8 @@ const file = `bench/results/${results.date.replace(/[:.]/g, '-')}${quick ? '-qui
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 const report = renderReport(results);
 process.stdout.write(`\n${report}\nresults: ${file}\n`);
-if (!quick) await writeFile('docs/BENCHMARKS.md', report);
+if (!quick)
+  await writeFile(
+    'docs/BENCHMARKS.md',
+    keepChaosSection(report, await readFile('docs/BENCHMARKS.md', 'utf8')),
+  );

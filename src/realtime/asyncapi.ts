@@ -60,6 +60,17 @@ const CONTROL: Record<string, { payload: z.ZodType; summary: string }> = {
   },
 };
 
+/** What the success answer of an action carries, where it is not simply what REST answers. */
+const ANSWERS: Record<string, string> = {
+  ping: 'Answers { timestamp }.',
+  authenticate: 'Answers { userId, username, role, expiresAt }.',
+  subscribe:
+    'Answers { topics, seq, epoch }: every matching event after seq will be sent (with since: replayed first, ' +
+    'then live). RESYNC_REQUIRED when since cannot be resumed: older than what is kept, above the newest seq, ' +
+    'of another epoch, or, for topics added to a connection, below what it was already sent.',
+  unsubscribe: 'Answers { topics, seq }: no event after seq is sent for the topics removed.',
+};
+
 /** The WebSocket contract as an AsyncAPI 3 document, generated from the same zod schemas that validate frames. */
 export function asyncApiDocument() {
   const errorPayload = ErrorSchema.extend({
@@ -83,7 +94,7 @@ export function asyncApiDocument() {
   for (const [action, schema] of Object.entries(ActionPayloadSchemas)) {
     messages[action] = {
       name: action,
-      summary: `Request frame with action "${action}"`,
+      summary: `Request frame with action "${action}". ${ANSWERS[action] ?? 'Answers what REST answers for the same call.'}`,
       payload: {
         ...jsonSchema(RequestFrameSchema),
         properties: {

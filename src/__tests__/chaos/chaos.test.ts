@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { jest } from '@jest/globals';
 import { PetstoreClient } from '../../client/index.js';
 import { startProcessCluster, type ProcessCluster, type ProcessNode } from '../helpers/process-cluster.js';
@@ -6,6 +7,7 @@ import { OwnRedisServer } from '../helpers/redis-server.js';
 import { ADMIN } from '../helpers/test-app.js';
 import { PlainSubscriber, type Delivery } from './plain-subscriber.js';
 import { WriteLoad } from './write-load.js';
+import { until } from '../helpers/until.js';
 
 /**
  * Exactly once, whatever the timing, on real processes: three nodes on PostgreSQL and a redis-server of the
@@ -43,14 +45,6 @@ function randomFrom(seed: number): () => number {
 const random = randomFrom(SEED);
 const between = (low: number, high: number) => Math.round(low + random() * (high - low));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -291,8 +285,11 @@ describe('chaos: two kinds of subscribers on three nodes, through Redis and node
       ),
     };
     process.stdout.write(`chaos: ${JSON.stringify(report, null, 2)}\n`);
-    if (process.env.CHAOS_REPORT)
-      await writeFile(process.env.CHAOS_REPORT, `${JSON.stringify(report, null, 2)}\n`);
+    const reportFile = process.env.CHAOS_REPORT;
+    if (reportFile) {
+      await mkdir(dirname(reportFile), { recursive: true });
+      await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    }
     for (const subscriber of everyPlain) subscriber.close();
     for (const subscriber of typed) subscriber.client.close();
   });

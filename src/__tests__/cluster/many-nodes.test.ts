@@ -5,6 +5,7 @@ import { startProcessCluster, type ProcessCluster, type ProcessNode } from '../h
 import { RawSocket, type Frame } from '../helpers/raw-socket.js';
 import { OwnRedisServer } from '../helpers/redis-server.js';
 import { ADMIN } from '../helpers/test-app.js';
+import { until } from '../helpers/until.js';
 
 /**
  * Three node processes on PostgreSQL and a redis-server of the suite's own, behind nginx running the
@@ -80,14 +81,6 @@ interface Body {
 async function getJson(url: string, token?: string): Promise<{ status: number; body: Body }> {
   const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   return { status: response.status, body: (await response.json()) as Body };
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function subscriber(url: string): Promise<RawSocket> {

@@ -3,6 +3,7 @@ import { OwnRedisServer } from '../helpers/redis-server.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { startCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { engine } from '../helpers/test-database.js';
+import { until } from '../helpers/until.js';
 
 /**
  * Nodes of one cluster (PostgreSQL + Redis) in this process, each on its own port. Cluster mode needs
@@ -18,14 +19,6 @@ async function subscriber(url: string, topics = ['pets']): Promise<RawSocket> {
 
 const created = (socket: RawSocket) => socket.frames.filter((frame) => frame.event === 'pet.created');
 const seqs = (frames: Frame[]) => frames.map((frame) => frame.seq as number);
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function createPets(node: TestApp, count: number, name: string): Promise<number[]> {
   const token = await node.adminToken();

@@ -3,6 +3,7 @@ import { OwnRedisServer } from '../helpers/redis-server.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { startCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { engine } from '../helpers/test-database.js';
+import { until } from '../helpers/until.js';
 
 /**
  * A node's in-order stream can trail the event table: it learns of other nodes' commits a poll (or a pub/sub
@@ -12,14 +13,6 @@ import { engine } from '../helpers/test-database.js';
 const describeCluster = engine === 'postgres' ? describe : describe.skip;
 
 const POLL_MS = 1500;
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describeCluster('resuming on a node that trails the event table', () => {
   let cluster: TestCluster;

@@ -6,6 +6,7 @@ import {
 } from '../../client/index.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { until } from '../helpers/until.js';
 
 let t: TestApp;
 let url: string;
@@ -28,26 +29,6 @@ const patchPet = async (id: number, name: string) =>
       'x-event-seq'
     ],
   );
-
-function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
-}
-
-async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('the typed client', () => {
   it('requests, times out, and reports server errors with their code', async () => {
@@ -231,7 +212,7 @@ describe('the typed client', () => {
           );
         return Number(line?.split(' ').pop() ?? 0);
       };
-      await untilAsync(async () => (await subscribes()) === 2);
+      await until(async () => (await subscribes()) === 2, 5000, 'the rejoin');
       const pet = await createPet(short);
       const token = await short.login(customer.username, 'customer-password-1');
       const placed = await short.call({

@@ -39,6 +39,17 @@ describe('WebSocket limits', () => {
     expect((await socket.closed).code).toBe(1008);
   });
 
+  it('refills the message bucket at 100 a minute: one more message 600 ms after the burst is spent', async () => {
+    const socket = await RawSocket.open(url);
+    const burst = await Promise.all(Array.from({ length: 21 }, () => socket.request('ping')));
+    expect(burst.map((answer) => answer.status)).toEqual([...Array(20).fill('success'), 'error']);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const [refilled, tooSoon] = await Promise.all([socket.request('ping'), socket.request('ping')]);
+    expect(refilled.status).toBe('success');
+    expect(tooSoon.payload).toMatchObject({ code: 'RATE_LIMITED' });
+    socket.close();
+  });
+
   it('closes a connection that sends a frame over 64 KiB with 1009', async () => {
     const socket = await RawSocket.open(url);
     socket.send({
