@@ -1,2 +1,3 @@
-export { PetstoreClient, PetstoreRequestError } from './petstore-client.js';
-export type { ChangeNotification, ClientOptions, ConnectionState } from './petstore-client.js';
+export { PetstoreClient } from './petstore-client.js';
+export { PetstoreRequestError } from './types.js';
+export type { ChangeNotification, ClientOptions, ConnectionState, SubscribeAnswer } from './types.js';

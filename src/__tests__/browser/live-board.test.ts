@@ -159,4 +159,28 @@ describe('the live board', () => {
     expect(problems.filter((problem) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(problem))).toEqual([]);
     await page.close();
   });
+
+  it('reloads when the store it followed was restored from a backup (a new epoch), showing the restored state', async () => {
+    const { page, problems } = await openBoard();
+    const kept = await createPet(session.app, { name: 'Kept' });
+    const lost = await createPet(session.app, { name: 'Not in the backup' });
+    await page.waitForSelector(card('available', lost.id));
+
+    // As a restore does: the data changes under the event log, with no event for it, and the log is renamed.
+    await session.app.restart({ listen: false });
+    const { db } = session.app.app.database;
+    await db.deleteFrom('pets').where('id', '=', lost.id).execute();
+    await session.app.app.services.feed.renewEpoch(db);
+    await session.app.restart({ listen: false });
+    await session.app.listen();
+
+    // No event says the pet is gone: only the reload that RESYNC_REQUIRED calls for shows it.
+    await page.waitForSelector(card('available', lost.id), { state: 'detached', timeout: 15_000 });
+    await page.waitForSelector(card('available', kept.id));
+    const after = await createPet(session.app, { name: 'After the restore' });
+    await page.waitForSelector(card('available', after.id));
+    expect(await connection(page)).toBe('open');
+    expect(problems.filter((problem) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(problem))).toEqual([]);
+    await page.close();
+  });
 });
