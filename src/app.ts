@@ -101,21 +101,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandler);
+  // Before every plugin that may refuse a request: its hooks must see each upgrade request first, so that the
+  // socket of one refused (503 while draining, 429, 401) is closed once answered instead of left open.
+  await app.register(fastifyWebsocket, {
+    // No compression: event frames are framed once and written to every socket as they are (realtime/frames.ts).
+    options: { maxPayload: config.websocket.maxFrameBytes, perMessageDeflate: false },
+    // The realtime plugin closes the sockets itself, after load shedding has begun refusing new requests.
+    preClose: async () => {},
+  });
   await app.register(loadShedding);
   await app.register(securityHeaders);
   await app.register(metrics);
   await app.register(requestLog);
   await app.register(redis);
   await app.register(rateLimit);
-  await app.register(fastifyWebsocket, {
-    // No compression: event frames are framed once and written to every socket as they are (realtime/frames.ts).
-    options: { maxPayload: config.websocket.maxFrameBytes, perMessageDeflate: false },
-    // Answer in-flight requests, then close with 1001 (the gateway does both).
-    preClose: async () => {
-      if (app.hasDecorator('realtime')) await app.realtime.close();
-      await new Promise((resolve) => app.websocketServer.close(resolve));
-    },
-  });
   await app.register(openapi);
   await app.register(fastifyMultipart, {
     limits: {

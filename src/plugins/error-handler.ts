@@ -39,8 +39,11 @@ export default fp(
       const body = describe(error);
       const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-      if (body.statusCode >= 500) {
+      if (body.code === 'INTERNAL_ERROR') {
         request.log.error({ err: error }, 'request failed');
+      } else if (body.statusCode >= 500) {
+        // A documented refusal (shutting down, overloaded, a dependency away): expected, no stack needed.
+        request.log.warn({ code: body.code, statusCode: body.statusCode }, body.message);
       } else {
         request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
       }

@@ -9,7 +9,7 @@ const RETRY_AFTER_SECONDS = 10;
  * Sheds load instead of falling over: past the event-loop delay or heap thresholds every request gets 503
  * OVERLOADED with Retry-After (operations routes opt out with `config.pressureHandler`), and /ready says not
  * ready. From the moment the app starts closing, new requests get 503 SHUTTING_DOWN with `Connection: close`
- * while the ones in flight finish.
+ * while the ones in flight finish, also with `Connection: close`.
  */
 export default fp(
   async (app) => {
@@ -30,6 +30,11 @@ export default fp(
       if (!draining) return;
       reply.header('connection', 'close').header('retry-after', '1');
       throw new ShuttingDownError();
+    });
+    // A request admitted before the close began is answered as usual, but its keep-alive connection must not
+    // outlive the answer: idle, it would hold the server open until the keep-alive timeout.
+    app.addHook('onSend', async (_request, reply) => {
+      if (draining) reply.header('connection', 'close');
     });
   },
   { name: 'load-shedding' },

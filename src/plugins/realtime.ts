@@ -10,7 +10,8 @@ import './fastify-decorations.js';
 /**
  * `GET /ws`: the WebSocket door, with its upgrade-time limits (origin, connections per IP).
  * @fastify/websocket itself is registered first in app.ts, so that its hooks see every upgrade request,
- * including one refused by authentication; it closes sockets through `app.realtime.close()`.
+ * including one refused before it reaches this route. On close the gateway answers what is in flight, then
+ * closes every socket with 1001.
  */
 export default fp(
   async (app) => {
@@ -23,6 +24,10 @@ export default fp(
       metrics: app.metrics,
     });
     app.decorate('realtime', gateway);
+    app.addHook('preClose', async () => {
+      await gateway.close();
+      await new Promise((resolve) => app.websocketServer.close(resolve));
+    });
     app.metrics.gauge('ws_connections', 'Open WebSocket connections', () => gateway.connectionCount);
     app.metrics.gauge(
       'ws_outbound_queue_depth',

@@ -63,8 +63,8 @@ describe('the server process', () => {
     const sockets = await Promise.all([1, 2].map(() => RawSocket.open(`ws://127.0.0.1:${port}/ws`)));
     await sockets[0]?.request('subscribe', { topics: ['pets'] });
 
-    // A sign-in whose body is still arriving when the signal comes.
-    const slow = startSlowSignIn(port, admin, { closeAfter: true });
+    // A sign-in whose body is still arriving when the signal comes, on a keep-alive connection.
+    const slow = startSlowSignIn(port, admin);
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const signalled = Date.now();
@@ -73,6 +73,8 @@ describe('the server process', () => {
     const answer = await slow.finish();
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('"token"');
+    // Answered with `Connection: close`: an idle keep-alive connection would hold the server open past the timeout.
+    expect(answer).toMatch(/connection: close/i);
     for (const socket of sockets) expect((await socket.closed).code).toBe(1001);
     expect(await server.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(5000);

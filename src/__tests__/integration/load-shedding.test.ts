@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { startSlowSignIn } from '../helpers/slow-request.js';
+import { RawSocket } from '../helpers/raw-socket.js';
 import { ADMIN, startTestApp } from '../helpers/test-app.js';
 
 /** Keeps the event loop busy in slices of `sliceMs` for `totalMs`, as CPU-bound work would. */
@@ -59,28 +60,64 @@ describe('load shedding', () => {
   });
 });
 
+/** A WebSocket upgrade over a bare TCP socket that never closes it: resolves with the first answer. */
+function rawUpgrade(port: number): Promise<{ answer: string; closedByServer: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const closedByServer = new Promise<void>((closed) => socket.on('close', () => closed()));
+    socket.on('error', reject);
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk;
+      if (answer.includes('}')) resolve({ answer, closedByServer });
+    });
+    socket.write(
+      'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+  });
+}
+
 describe('draining', () => {
-  it('finishes a request in flight when closing starts, and refuses what comes after with SHUTTING_DOWN', async () => {
-    const t = await startTestApp();
-    const { port } = await t.listen();
-    // A sign-in whose body is still arriving when the app starts to close, and a request pipelined after it.
+  it('answers requests in flight when closing starts, closing their connections, and refuses new ones with SHUTTING_DOWN', async () => {
+    const t = await startTestApp({ WS_REQUEST_TIMEOUT_MS: '5000' });
+    const { port, ws } = await t.listen();
+    // A sign-in on a keep-alive connection whose body is still arriving when the app starts to close.
     const slow = startSlowSignIn(port, ADMIN);
+    // A WebSocket request still running keeps the node draining (answering what is in flight) for a while.
+    const socket = await RawSocket.open(ws);
+    const inventory = t.app.services.pets.inventory.bind(t.app.services.pets);
+    t.app.services.pets.inventory = () =>
+      new Promise((resolve) => setTimeout(() => resolve(inventory()), 800));
+    const pending = socket.request('store.inventory');
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     const closing = t.app.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
+    // A WebSocket upgrade meanwhile is refused the same way, and its socket closed by the server: a client that
+    // keeps it open must not hold the node up.
+    const upgrade = await rawUpgrade(port);
+    expect(upgrade.answer).toMatch(/^HTTP\/1\.1 503/);
+    expect(upgrade.answer).toContain('"code":"SHUTTING_DOWN"');
+    await upgrade.closedByServer;
+    const refused = await fetch(`http://127.0.0.1:${port}/api/v1/pets`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('connection')).toBe('close');
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(((await refused.json()) as { code: string }).code).toBe('SHUTTING_DOWN');
+
+    // The sign-in is answered, with `Connection: close`: the connection ends with it instead of idling on, and
+    // a request pipelined behind it is left for the client to send elsewhere.
+    const received = await slow.finish('GET /ready HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    expect(received).toContain('"token"');
+    expect(received).toMatch(/connection: close/i);
+    expect(received.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect((await pending).status).toBe('success');
+    await closing;
     await expect(
       new Promise((resolve, reject) => connect(port, '127.0.0.1').on('connect', resolve).on('error', reject)),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-
-    const received = await slow.finish('GET /ready HTTP/1.1\r\nHost: x\r\n\r\n');
-    await closing;
-    const [first, second] = received.split(/(?=HTTP\/1\.1 )/);
-    expect(first).toMatch(/^HTTP\/1\.1 200/);
-    expect(first).toContain('"token"');
-    expect(second).toMatch(/^HTTP\/1\.1 503/);
-    expect(second).toMatch(/connection: close/i);
-    expect(second).toContain('"code":"SHUTTING_DOWN"');
     await t.close();
   });
 });
