@@ -11,7 +11,7 @@ export function chaosSection(reports) {
   const rows = reports.map(
     (report, index) =>
       `| ${index + 1} | ${report.seed} | ${report.subscribers.plain} + ${report.subscribers.typed} | ${report.events} | ` +
-      `${report.writes.acknowledged} / ${report.writes.shuttingDown} / ${report.writes.unreachable} | ${report.killRounds} | ` +
+      `${report.writes.acknowledged} / ${report.writes.shuttingDown} / ${report.writes.unreachable} | ${report.killRounds} / ${report.stopRounds ?? 1} | ` +
       `${ms(report.plainResumeMs)} | ${ms(report.typedResumeMs)} | ${ms(report.replayedDeliveryMs)} |`,
   );
   const latency = reports.map(
@@ -23,11 +23,11 @@ export function chaosSection(reports) {
 
 Three node processes on PostgreSQL and a redis-server of its own, writes on every node all along, subscribers on
 every node (written from API.md, and typed clients); Redis killed for 10 s, nodes killed with SIGKILL and restarted
-with their subscribers resuming on them 0–200 ms after they listen again, one SIGTERM. Each run passed: every
-subscriber got every committed event exactly once, in seq order, with no gap, and no write failed but as
-documented. Figures are p50 / p99 / max; latency is change (the pet's \`updatedAt\`) to receipt, on one clock.
+with their subscribers resuming on them 0–200 ms after they listen again, nodes stopped with SIGTERM (each must
+exit 0). Each run passed: every subscriber got every committed event exactly once, in seq order, with no gap, and
+no write failed but as documented. Figures are p50 / p99 / max; latency is change (the pet's \`updatedAt\`) to receipt, on one clock.
 
-| run | seed | subscribers (plain + typed) | events | writes acked / 503 SHUTTING_DOWN / no answer (node down) | kill rounds | plain: resume on a restarted node | typed: node listening → client open | replayed on resume: change → receipt |
+| run | seed | subscribers (plain + typed) | events | writes acked / 503 SHUTTING_DOWN / no answer (node down) | rounds: SIGKILL / SIGTERM | plain: resume on a restarted node | typed: node listening → client open | replayed on resume: change → receipt |
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
