@@ -1,27 +1,22 @@
 // A load-generating process holding `count` subscribers of one kind (ours, ws, socketio) to the pets topic.
-// It records commit-to-receive latency for every notification, and, for ours, the seqs each socket received
-// (so a reconnect storm can be checked for completeness). The parent drives it over IPC.
+// Every kind does the same work per message: parse the JSON, check it is a `pets` notification, read the send
+// time the publisher put in the pet's name (microseconds on the machine's monotonic clock, which every process
+// shares) and note its seq. For ours and raw ws that parse is JSON.parse here; Socket.IO's client parses the
+// same JSON itself before it hands the message over. The parent drives the process over IPC.
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
+import { SENT_AT_PREFIX, nowMicros } from '../lib/sent-at.mjs';
 
 const { kind, url, count } = JSON.parse(process.argv[2]);
 const latencies = [];
 let received = 0;
 const sockets = [];
 
-function onText(text, state) {
-  if (kind === 'ours') {
-    if (!text.startsWith('{"type":"notification"') || !text.includes('"event":"pet.')) return;
-    const committed = /"updatedAt":"([^"]+)"/.exec(text);
-    const seq = Number(/"seq":(\d+)/.exec(text)?.[1]);
-    if (seq) {
-      state.seqs.add(seq);
-      state.lastSeq = Math.max(state.lastSeq, seq);
-    }
-    if (committed) latencies.push(Date.now() - Date.parse(committed[1]));
-  } else {
-    latencies.push(Date.now() - Number(/"t":(\d+)/.exec(text)[1]));
-  }
+function onNotification(message, state) {
+  if (message.type !== 'notification' || message.topic !== 'pets') return;
+  latencies.push((nowMicros() - Number(message.payload.name.slice(SENT_AT_PREFIX.length))) / 1000);
+  state.seqs.add(message.seq);
+  if (message.seq > state.lastSeq) state.lastSeq = message.seq;
   received += 1;
 }
 
@@ -30,8 +25,8 @@ function connectOurs(state, since) {
     const socket = new WebSocket(`${url}/ws`);
     state.socket = socket;
     socket.on('message', (data) => {
-      const text = data.toString();
-      if (text.includes('"event":"connect"')) {
+      const message = JSON.parse(data.toString());
+      if (message.type === 'notification' && message.event === 'connect') {
         const payload = { topics: ['pets'], ...(since !== undefined ? { since } : {}) };
         socket.send(
           JSON.stringify({
@@ -42,10 +37,10 @@ function connectOurs(state, since) {
             payload,
           }),
         );
-      } else if (text.includes('"correlationId":"s"') && text.includes('"type":"response"')) {
-        if (text.includes('"status":"success"')) resolve();
-        else reject(new Error(text));
-      } else onText(text, state);
+      } else if (message.type === 'response' && message.correlationId === 's') {
+        if (message.status === 'success') resolve();
+        else reject(new Error(JSON.stringify(message)));
+      } else onNotification(message, state);
     });
     socket.on('error', reject);
   });
@@ -56,7 +51,7 @@ function connectWs(state) {
     const socket = new WebSocket(`${url}/ws`);
     state.socket = socket;
     socket.on('open', resolve);
-    socket.on('message', (data) => onText(data.toString(), state));
+    socket.on('message', (data) => onNotification(JSON.parse(data.toString()), state));
     socket.on('error', reject);
   });
 }
@@ -66,10 +61,7 @@ function connectSocketIo(state) {
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
     state.socket = socket;
     socket.on('connect', () => setTimeout(resolve, 0));
-    socket.on('notification', (message) => {
-      latencies.push(Date.now() - message.t);
-      received += 1;
-    });
+    socket.on('notification', (message) => onNotification(message, state));
     socket.on('connect_error', reject);
   });
 }

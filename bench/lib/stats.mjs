@@ -5,11 +5,13 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** p50, p99 and max of latencies in milliseconds, to the microsecond. */
 export function summary(values) {
+  const max = values.reduce((highest, value) => (value > highest ? value : highest), -Infinity);
   return {
-    p50: percentile(values, 50),
-    p99: percentile(values, 99),
-    max: values.length ? Math.max(...values) : NaN,
+    p50: round(percentile(values, 50), 3),
+    p99: round(percentile(values, 99), 3),
+    max: values.length ? round(max, 3) : NaN,
   };
 }
 

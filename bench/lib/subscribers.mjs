@@ -1,5 +1,6 @@
 // Subscriber load split over client processes (bench/clients/subscribers.mjs), driven over IPC.
 import { fork } from 'node:child_process';
+import { cpuSeconds } from './processes.mjs';
 
 const CLIENT = new URL('../clients/subscribers.mjs', import.meta.url).pathname;
 
@@ -30,6 +31,8 @@ export async function startSubscribers(kind, url, count, processes = 2) {
   await Promise.all(children.map((child) => new Promise((resolve) => child.once('message', resolve))));
   return {
     count,
+    /** CPU seconds the client processes have used, for the machine-load record. */
+    cpu: () => children.reduce((total, child) => total + cpuSeconds(child.pid), 0),
     reset: () => Promise.all(children.map((child) => ask(child, 'reset', 'reset'))),
     async received() {
       const counts = await Promise.all(children.map((child) => ask(child, 'count', 'count')));

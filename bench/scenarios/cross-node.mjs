@@ -5,6 +5,7 @@ import pg from 'pg';
 import { reachable } from '../../scripts/reachable.mjs';
 import { json, login, paced } from '../lib/api.mjs';
 import { startOurs } from '../lib/processes.mjs';
+import { sentAtName } from '../lib/sent-at.mjs';
 import { round, summary } from '../lib/stats.mjs';
 import { startSubscribers, waitForDeliveries } from '../lib/subscribers.mjs';
 
@@ -45,14 +46,14 @@ export async function crossNodeScenario({ quick }) {
   const onB = await startSubscribers('ours', nodeB.ws, size, 1);
   try {
     const token = await login(nodeA.http);
-    const pet = (await json(nodeA.http, 'POST', '/api/v1/pets', { token, body: { name: 'Cross' } })).body;
+    const pet = (await json(nodeA.http, 'POST', '/api/v1/pets', { token, body: { name: sentAtName() } }))
+      .body;
     await waitForDeliveries(onB, size, 10_000);
     await Promise.all([onA.reset(), onB.reset()]);
     const rate = 100;
     const seconds = quick ? 2 : 8;
-    let counter = 0;
     const writes = await paced(rate, seconds, () =>
-      json(nodeA.http, 'PATCH', `/api/v1/pets/${pet.id}`, { token, body: { name: `Cross ${++counter}` } }),
+      json(nodeA.http, 'PATCH', `/api/v1/pets/${pet.id}`, { token, body: { name: sentAtName() } }),
     );
     await Promise.all([onA, onB].map((group) => waitForDeliveries(group, writes.length * size, 15_000)));
     const [a, b] = await Promise.all([onA.report(), onB.report()]);

@@ -1,5 +1,6 @@
 // Memory per idle subscriber: RSS and heap growth per connection after a forced GC, ours against raw `ws`
 // and Socket.IO.
+import { alternating, spread } from '../lib/rounds.mjs';
 import { round } from '../lib/stats.mjs';
 import { startSubscribers } from '../lib/subscribers.mjs';
 import { KINDS, startKind } from './fanout.mjs';
@@ -27,22 +28,25 @@ async function measure(kind, size) {
   }
 }
 
-/**
- * Each server is measured in two rounds, in alternating order, and keeps its lower figures: RSS moves with the
- * allocator's own timing, which one round can catch badly.
- */
+/** Each server in three rounds or more, in alternating order: each figure the median of its rounds, with the spread. */
 export async function memoryScenario({ quick }) {
   const size = quick ? 1000 : 5000;
-  const rounds = quick ? 1 : 2;
+  const rounds = quick ? 1 : Number(process.env.ROUNDS ?? 3);
   const runs = Object.fromEntries(KINDS.map((kind) => [kind, []]));
-  for (let index = 0; index < rounds; index += 1) {
-    for (const kind of index % 2 === 0 ? KINDS : [...KINDS].reverse())
-      runs[kind].push(await measure(kind, size));
+  for (const order of alternating(KINDS, rounds)) {
+    for (const kind of order) runs[kind].push(await measure(kind, size));
   }
   return KINDS.map((kind) => ({
-    ...runs[kind][0],
-    rounds,
-    rssBytesPerConnection: Math.min(...runs[kind].map((run) => run.rssBytesPerConnection)),
-    heapBytesPerConnection: Math.min(...runs[kind].map((run) => run.heapBytesPerConnection)),
+    kind,
+    connections: size,
+    rounds: runs[kind],
+    rssBytesPerConnection: spread(
+      runs[kind].map((run) => run.rssBytesPerConnection),
+      0,
+    ),
+    heapBytesPerConnection: spread(
+      runs[kind].map((run) => run.heapBytesPerConnection),
+      0,
+    ),
   }));
 }

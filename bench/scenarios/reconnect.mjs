@@ -2,6 +2,7 @@
 // seq each saw. Every event written must reach every subscriber; and how long until all are live again.
 import { json, login, paced } from '../lib/api.mjs';
 import { startOurs } from '../lib/processes.mjs';
+import { sentAtName } from '../lib/sent-at.mjs';
 import { round } from '../lib/stats.mjs';
 import { startSubscribers } from '../lib/subscribers.mjs';
 
@@ -11,9 +12,7 @@ export async function reconnectScenario({ quick }) {
   const subscribers = await startSubscribers('ours', server.ws, size);
   try {
     const token = await login(server.http);
-    let counter = 0;
-    const write = () =>
-      json(server.http, 'PATCH', '/api/v1/pets/1', { token, body: { name: `Storm ${++counter}` } });
+    const write = () => json(server.http, 'PATCH', '/api/v1/pets/1', { token, body: { name: sentAtName() } });
     await subscribers.reset();
     const writing = paced(50, quick ? 3 : 6, write);
     await new Promise((resolve) => setTimeout(resolve, quick ? 1000 : 2000));

@@ -1,11 +1,14 @@
-// REST: our service against bare Fastify answering the same JSON from memory, and against that same bare
+// REST: our service against bare Fastify answering with the same bytes from memory, and against that same bare
 // Fastify with the per-request plugins the service runs (the price of those features alone), alternately, with
 // autocannon in a process of its own.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { customer, json, login } from '../lib/api.mjs';
 import { startBaseline, startOurs } from '../lib/processes.mjs';
-import { ratio, round } from '../lib/stats.mjs';
+import { alternating, pairedRatio, spread } from '../lib/rounds.mjs';
 
 const run = promisify(execFile);
 const LOAD = new URL('../clients/http-load.mjs', import.meta.url).pathname;
@@ -33,9 +36,35 @@ async function prepareOurs(server) {
   return { token: await customer(server.http), petIds };
 }
 
+/** What the service answers each read with: the bare baseline serves exactly these bytes. */
+async function captureBodies(cases) {
+  const server = await startOurs();
+  try {
+    const reads = cases.filter((entry) => entry.path);
+    const bodies = {};
+    for (const { path } of reads) bodies[path] = await (await fetch(`${server.http}${path}`)).text();
+    const dir = await mkdtemp(join(tmpdir(), 'bench-bodies-'));
+    const file = join(dir, 'bodies.json');
+    await writeFile(file, JSON.stringify(bodies));
+    return file;
+  } finally {
+    await server.stop();
+  }
+}
+
+const figures = (run) => ({
+  rps: spread(
+    run.map((result) => result.requestsPerSecond),
+    0,
+  ),
+  p50: spread(run.map((result) => result.p50)),
+  p99: spread(run.map((result) => result.p99)),
+  non2xx: run.reduce((total, result) => total + result.non2xx, 0),
+});
+
 export async function restScenario({ quick }) {
   const duration = quick ? 2 : 6;
-  const rounds = quick ? 1 : 2;
+  const rounds = quick ? 1 : Number(process.env.ROUNDS ?? 3);
   const cases = [
     { name: 'GET /api/v1/pets/:id', path: '/api/v1/pets/1' },
     { name: 'GET /api/v1/pets?status=available&limit=20', path: '/api/v1/pets?status=available&limit=20' },
@@ -45,12 +74,16 @@ export async function restScenario({ quick }) {
   const results = Object.fromEntries(
     cases.map((entry) => [entry.name, Object.fromEntries(sides.map((side) => [side, []]))]),
   );
-  for (let round_ = 0; round_ < rounds; round_ += 1) {
-    for (const side of round_ % 2 === 0 ? sides : [...sides].reverse()) {
+  const BODIES_FILE = await captureBodies(cases);
+  for (const order of alternating(sides, rounds)) {
+    for (const side of order) {
       const server =
         side === 'ours'
           ? await startOurs()
-          : await startBaseline('bare-fastify.mjs', side === 'plugins' ? { WITH_PLUGINS: '1' } : {});
+          : await startBaseline('bare-fastify.mjs', {
+              BODIES_FILE,
+              ...(side === 'plugins' ? { WITH_PLUGINS: '1' } : {}),
+            });
       try {
         const { token, petIds } =
           side === 'ours'
@@ -79,21 +112,18 @@ export async function restScenario({ quick }) {
       }
     }
   }
+  await rm(dirname(BODIES_FILE), { recursive: true, force: true });
   return cases.map(({ name }) => {
-    const best = (side) =>
-      results[name][side].reduce((a, b) => (a.requestsPerSecond >= b.requestsPerSecond ? a : b));
-    const figures = (side) => {
-      const { requestsPerSecond, p50, p99, non2xx } = best(side);
-      return { rps: round(requestsPerSecond, 0), p50, p99, non2xx };
-    };
-    const [ours, bare, plugins] = sides.map(figures);
+    const [ours, bare, plugins] = sides.map((side) => figures(results[name][side]));
+    const rps = (result) => result.requestsPerSecond;
     return {
       name,
+      rounds: results[name],
       ours,
       bare,
       plugins,
-      ratio: ratio(ours.rps, bare.rps),
-      pluginsRatio: ratio(plugins.rps, bare.rps),
+      ratio: pairedRatio(results[name].ours, results[name].bare, rps),
+      pluginsRatio: pairedRatio(results[name].plugins, results[name].bare, rps),
     };
   });
 }

@@ -1,41 +1,27 @@
-// Baseline for REST: bare Fastify answering the same routes with the same JSON from memory (route parameter and
-// response schema, as in the service), and a place-order/cancel cycle that only touches a Map.
+// Baseline for REST, the most bare Fastify can do for these routes: it answers the two reads with the very bytes
+// the service answered them with (captured by the scenario, passed in BODIES_FILE), from memory, and runs a
+// place-order/cancel cycle that only touches a Map.
 // With WITH_PLUGINS=1 it also runs what the service does around every request, with the same libraries and
 // settings: a request id, security headers (helmet, computed once), load shedding (@fastify/under-pressure),
 // rate limiting (@fastify/rate-limit, limit out of reach) and request metrics (a prom-client histogram and
 // counter by route). The gap between the two is the price of those features; the rest is the service's own.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
 import helmet from 'helmet';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { samplePet } from './sample-pet.mjs';
 
-const pets = new Map([1, 2, 3, 4, 5, 6].map((id) => [id, samplePet(id)]));
+/** `{ [path]: body }`: what the service answered each read with. */
+const bodies = new Map(
+  Object.entries(JSON.parse(readFileSync(process.env.BODIES_FILE, 'utf8'))).map(([path, body]) => [
+    path,
+    Buffer.from(body),
+  ]),
+);
 const orders = new Map();
 let nextOrder = 1;
-const petSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    name: { type: 'string' },
-    category: {
-      type: 'object',
-      nullable: true,
-      properties: { id: { type: 'integer' }, name: { type: 'string' } },
-    },
-    photoUrls: { type: 'array', items: { type: 'string' } },
-    tags: {
-      type: 'array',
-      items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
-    },
-    status: { type: 'string' },
-    version: { type: 'integer' },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-  },
-};
 
 const app = Fastify(process.env.WITH_PLUGINS === '1' ? { genReqId: () => randomUUID() } : {});
 if (process.env.WITH_PLUGINS === '1') await withPlugins(app);
@@ -69,32 +55,9 @@ async function withPlugins(fastify) {
     requests.inc(labels);
   });
 }
-app.get('/api/v1/pets/:id', { schema: { response: { 200: petSchema } } }, async (request, reply) => {
-  const pet = pets.get(Number(request.params.id));
-  return pet ?? reply.code(404).send({ code: 'PET_NOT_FOUND' });
-});
-app.get(
-  '/api/v1/pets',
-  {
-    schema: {
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            items: { type: 'array', items: petSchema },
-            nextCursor: { type: 'string', nullable: true },
-          },
-        },
-      },
-    },
-  },
-  async (request) => ({
-    items: [...pets.values()]
-      .filter((pet) => pet.status === (request.query.status ?? pet.status))
-      .slice(0, Number(request.query.limit ?? 20)),
-    nextCursor: null,
-  }),
-);
+const serve = (path) => async (_request, reply) => reply.type('application/json').send(bodies.get(path));
+app.get('/api/v1/pets/:id', serve('/api/v1/pets/1'));
+app.get('/api/v1/pets', serve('/api/v1/pets?status=available&limit=20'));
 app.post('/api/v1/store/order', async (request, reply) => {
   const order = { id: nextOrder++, petId: request.body.petId, status: 'placed' };
   orders.set(order.id, order);

@@ -14,16 +14,29 @@ export function samplePet(id, name = 'Rex') {
   };
 }
 
-/** The notification a baseline server broadcasts: the service's frame shape, stamped with its publish time `t`. */
-export function sampleNotification(seq) {
+/** The notification a baseline server broadcasts: the service's frame shape, the pet named as published. */
+export function sampleNotification(seq, name) {
   return {
     type: 'notification',
     correlationId: `event-${seq}`,
     timestamp: Date.now(),
     event: 'pet.updated',
-    payload: samplePet(1, `Rex ${seq}`),
+    payload: samplePet(1, name),
     topic: 'pets',
     seq,
-    t: Date.now(),
+  };
+}
+
+/** Reads `POST /publish {name}` and calls `publish(name)`; anything else is 404. */
+export function publishHandler(publish) {
+  return (request, response) => {
+    if (request.method !== 'POST' || request.url !== '/publish') return response.writeHead(404).end();
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      publish(JSON.parse(body).name);
+      response.writeHead(204).end();
+    });
   };
 }
