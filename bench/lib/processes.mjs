@@ -106,6 +106,6 @@ export function startOurs(env = {}, nodeOptions = []) {
   );
 }
 
-export function startBaseline(file, env = {}) {
-  return startProcess(file.replace(/\.mjs$/, ''), [join(ROOT, 'bench/servers', file)], env);
+export function startBaseline(file, env = {}, nodeOptions = []) {
+  return startProcess(file.replace(/\.mjs$/, ''), [join(ROOT, 'bench/servers', file)], env, nodeOptions);
 }

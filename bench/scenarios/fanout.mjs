@@ -23,7 +23,7 @@ export async function startKind(kind, env, nodeOptions) {
       json(server.http, 'PATCH', '/api/v1/pets/1', { token, body: { name: sentAtName() } });
     return server;
   }
-  const server = await startBaseline(BASELINE_FILES[kind]);
+  const server = await startBaseline(BASELINE_FILES[kind], env, nodeOptions);
   server.publish = () =>
     fetch(`${server.http}/publish`, { method: 'POST', body: JSON.stringify({ name: sentAtName() }) });
   return server;

@@ -24,3 +24,5 @@ wss.on('connection', (socket, request) => {
   socket.on('close', () => subscribers.delete(socket));
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
+// Stops at once on SIGTERM, so that a profiled run (--cpu-prof) writes its profile.
+process.on('SIGTERM', () => process.exit(0));

@@ -15,3 +15,5 @@ const server = createServer(
 const io = new Server(server, { transports: ['websocket'], perMessageDeflate: false });
 io.on('connection', (socket) => socket.join('pets'));
 server.listen(Number(process.env.PORT), '127.0.0.1');
+// Stops at once on SIGTERM, so that a profiled run (--cpu-prof) writes its profile.
+process.on('SIGTERM', () => process.exit(0));
