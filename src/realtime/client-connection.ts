@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { Actor } from '../services/access.js';
 import { EventStream, type EventSink } from './event-stream.js';
+import { corkUntilTurnEnds, currentTurn } from './corked-writes.js';
 import type { EventFrame } from './frames.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -35,6 +36,8 @@ export class ClientConnection implements EventSink {
   private readonly notifications: QueuedEvent[] = [];
   /** A frame sent past the high-water mark is being written; the queues wait for it. */
   private awaitingDrain = false;
+  /** The event-loop turn of the last event frame written (see corked-writes.ts). */
+  private lastWriteTurn = -1;
   private roomWaiters: Array<() => void> = [];
   private readonly bucket: TokenBucket;
   private rejectedInARow = 0;
@@ -79,8 +82,10 @@ export class ClientConnection implements EventSink {
 
   sendEvent(frame: EventFrame, seq: number): void {
     if (this.closed) return;
-    // The common case, nothing queued ahead: straight to the socket, no allocation.
-    if (this.notifications.length === 0 && this.responses.length === 0 && !this.awaitingDrain) {
+    // The common case, nothing queued ahead (the queues hold frames only while a write is awaited, as `flush`
+    // empties them otherwise): straight to the socket, no allocation, touching as little memory as it can,
+    // since this runs once per subscriber for every event.
+    if (!this.awaitingDrain) {
       this.write(frame);
       return;
     }
@@ -174,11 +179,17 @@ export class ClientConnection implements EventSink {
    */
   private write(frame: string | EventFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const belowHighWater = this.socket.bufferedAmount + frame.length < HIGH_WATER_BYTES;
+    // What the TCP socket holds is all ws has buffered too: with no compression its sender never queues.
+    const belowHighWater = this.wire.writableLength + frame.length < HIGH_WATER_BYTES;
     if (!belowHighWater) this.awaitingDrain = true;
     const onWritten = belowHighWater ? undefined : this.drained;
     if (typeof frame === 'string') this.socket.send(frame, onWritten);
-    else this.wire.write(frame, onWritten);
+    else {
+      const turn = currentTurn();
+      if (this.lastWriteTurn === turn) corkUntilTurnEnds(this.wire);
+      this.lastWriteTurn = turn;
+      this.wire.write(frame, onWritten);
+    }
   }
 
   private readonly drained = (): void => {

@@ -37,6 +37,7 @@ describe('a replay', () => {
       return [...stored, event(2501)].filter((each) => each.seq > after).slice(0, limit);
     };
     await replay(subscriber, 0, readAfter);
+    await socket.turnEnded();
     expect(socket.received.map((frame) => frame.seq)).toEqual(Array.from({ length: 2501 }, (_, i) => i + 1));
     expect(subscriber.stream.replaying).toBe(false);
   });
@@ -45,6 +46,7 @@ describe('a replay', () => {
     const { socket, subscriber } = connection();
     const pages = [Array.from({ length: 1000 }, (_, index) => event(index + 11)), [event(1500)]];
     await replay(subscriber, 10, async () => pages.shift() ?? []);
+    await socket.turnEnded();
     expect(socket.received.map((frame) => frame.seq)).toHaveLength(1000);
     expect(socket.closeCode).toBe(1013);
     expect(subscriber.stream.replaying).toBe(false);

@@ -23,14 +23,31 @@ export class FakeSocket extends EventEmitter {
   closeCode: number | undefined;
   private pendingCallbacks: Array<() => void> = [];
 
-  get bufferedAmount(): number {
-    return this.congested ? 1 << 30 : 0;
-  }
+  /** While the TCP side is corked, what is written through either side waits here, in order. */
+  private corks = 0;
+  private corked: Array<() => void> = [];
 
   /** The TCP side: event frames, framed already, are written here. */
   readonly wire = {
     write: (frame: Buffer, written?: () => void) => this.take(framePayload(frame), written),
+    writableLength: 0,
+    writableCorked: 0,
+    cork: () => {
+      this.corks += 1;
+    },
+    uncork: () => {
+      this.corks = Math.max(0, this.corks - 1);
+      if (this.corks === 0) for (const write of this.corked.splice(0)) write();
+    },
   } as unknown as Socket;
+
+  constructor() {
+    super();
+    Object.defineProperties(this.wire, {
+      writableLength: { get: () => (this.congested ? 1 << 30 : 0) },
+      writableCorked: { get: () => this.corks },
+    });
+  }
 
   send(text: string, written?: () => void): void {
     this.take(text, written);
@@ -63,8 +80,21 @@ export class FakeSocket extends EventEmitter {
 
   ping(): void {}
 
+  /** Resolves once the turn of the event loop is over, when corked writes have gone out. */
+  turnEnded(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   private take(text: string, written?: () => void): void {
     if (this.readyState !== WebSocket.OPEN) return;
+    if (this.corks > 0) {
+      this.corked.push(() => this.arrive(text, written));
+      return;
+    }
+    this.arrive(text, written);
+  }
+
+  private arrive(text: string, written?: () => void): void {
     this.received.push(JSON.parse(text) as Received);
     if (!written) return;
     if (this.congested) this.pendingCallbacks.push(written);
