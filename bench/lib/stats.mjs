@@ -1,4 +1,4 @@
-// Percentiles and ratios.
+// Percentiles and rounding.
 export function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = Float64Array.from(values).sort();
@@ -15,5 +15,4 @@ export function summary(values) {
   };
 }
 
-export const ratio = (ours, baseline) => Math.round((ours / baseline) * 100) / 100;
 export const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

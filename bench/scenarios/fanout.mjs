@@ -103,13 +103,14 @@ function summarize(kind, size, updatesPerSecond, runs) {
  * steady and burst, and the lower deliveries/s ratio.
  */
 function versus(ours, baseline) {
-  const worse = (pick, higherIsWorse) => (run, index) => {
-    const steady = pick(run.steady) / pick(baseline.rounds[index].steady);
-    const burst = pick(run.burst) / pick(baseline.rounds[index].burst);
-    return higherIsWorse ? Math.max(steady, burst) : Math.min(steady, burst);
-  };
   const judged = (pick, higherIsWorse) =>
-    spread(ours.rounds.map((run, index) => worse(pick, higherIsWorse)(run, index)));
+    spread(
+      ours.rounds.map((run, index) => {
+        const steady = pick(run.steady) / pick(baseline.rounds[index].steady);
+        const burst = pick(run.burst) / pick(baseline.rounds[index].burst);
+        return higherIsWorse ? Math.max(steady, burst) : Math.min(steady, burst);
+      }),
+    );
   return {
     cpu: judged((figures) => figures.cpuMicrosPerDelivery, true),
     deliveriesPerSecond: judged((figures) => figures.deliveriesPerSecond, false),
