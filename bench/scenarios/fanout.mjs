@@ -29,8 +29,8 @@ export async function startKind(kind, env, nodeOptions) {
   return server;
 }
 
-/** Updates every server gets before its subscribers connect, so that what is measured runs warm (JIT-compiled). */
-const WARM_UP_UPDATES = 500;
+/** Updates every server gets before its subscribers connect: enough that its cost per update has stopped falling. */
+const WARM_UP_UPDATES = 4000;
 const BURST_CONCURRENCY = 8;
 
 /** One phase: server CPU per delivery, deliveries/s, send → receipt, and what else the machine was doing. */

@@ -24,6 +24,9 @@ export default fp(
         allowedIss: jwt.issuer,
         allowedAud: jwt.audience,
         requiredClaims: ['iss', 'aud', 'sub', 'sid', 'exp'],
+        // A token verified once is not verified again until it expires (fast-jwt's LRU, bounded by `exp`): the
+        // session row, read on every request, is what revocation checks.
+        cache: true,
       },
     });
     const signer: TokenSigner = {

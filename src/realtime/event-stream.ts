@@ -38,9 +38,18 @@ export class EventStream {
     private readonly maxHeld: number,
   ) {}
 
-  /** The live source: sends the event, or holds it while a replay runs. Returns whether it was sent. */
+  /**
+   * The live source, which offers an event only under a topic this stream holds (the subscription registry and
+   * `topics` change together): sends it, or holds it while a replay runs. Returns whether it was sent. This is
+   * the gate of `pass` without the topic lookup, since it runs once per subscriber for every event.
+   */
   offer(event: ChangeEvent, topic: string, frame: EventFrame): boolean {
-    if (!this.held) return this.pass(event, topic, frame);
+    if (!this.held) {
+      if (event.seq <= this.cursor || !canSee(this.sink.actor, event)) return false;
+      this.cursor = event.seq;
+      this.sink.sendEvent(frame, event.seq);
+      return true;
+    }
     if (event.seq > this.cursor) {
       this.held.push({ event, topic, frame });
       if (this.held.length > this.maxHeld) this.sink.overflowed();
