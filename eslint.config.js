@@ -3,6 +3,20 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
+/** One `no-restricted-imports` rule per folder of src/ (tests may reach anywhere). */
+function boundaries(rules) {
+  return Object.entries(rules).map(([files, { patterns, message, allowTypeImports = false }]) => ({
+    files: [`${files}/*.ts`],
+    ignores: ['src/__tests__/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: patterns, message, allowTypeImports }] },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'data/', 'node_modules/', 'artifacts/'] },
   js.configs.recommended,
@@ -14,6 +28,34 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // Import boundaries between the layers of src/ (docs/ARCHITECTURE.md): who may import whom.
+  ...boundaries({
+    'src/routes/**': {
+      patterns: ['**/repositories/*', '**/db/*'],
+      message: 'Routes call services; only services and repositories touch the database.',
+    },
+    'src/realtime/**': {
+      patterns: ['**/repositories/*', '**/db/*', '**/routes/*'],
+      message: 'The WebSocket door calls services; only services and repositories touch the database.',
+    },
+    'src/services/**': {
+      patterns: ['fastify', '@fastify/*', 'ws', '**/routes/*', '**/realtime/*', '**/plugins/*'],
+      message: 'Services know no transport: REST and WebSocket call them, not the other way round.',
+    },
+    'src/{events,live}/**': {
+      patterns: ['ws', '**/realtime/*', '**/routes/*', '**/plugins/*'],
+      message: 'The change feed and the resource declarations import no socket or HTTP code.',
+    },
+    'src/client/**': {
+      patterns: ['../*'],
+      message: 'The typed client is published alone: it imports nothing of the server.',
+    },
+    'src/board/**': {
+      patterns: ['../*', '!../client'],
+      allowTypeImports: true,
+      message: 'The board runs in the browser: the typed client, and types only from the server.',
+    },
+  }),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -1,4 +1,4 @@
-// Renders every ```mermaid block of README.md to SVG under artifacts/diagrams/ with mermaid-cli and the
+// Renders every ```mermaid block of the documents below to SVG under artifacts/diagrams/ with mermaid-cli and the
 // system's Chromium (CHROMIUM_PATH, default /usr/bin/chromium). A diagram that does not parse fails the run.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -7,9 +7,14 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const outDir = 'artifacts/diagrams';
-const readme = await readFile('README.md', 'utf8');
-const diagrams = [...readme.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
-if (diagrams.length === 0) throw new Error('README.md has no mermaid diagrams');
+const DOCUMENTS = ['README.md', 'docs/ARCHITECTURE.md'];
+const diagrams = [];
+for (const document of DOCUMENTS) {
+  const text = await readFile(document, 'utf8');
+  const found = [...text.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  if (found.length === 0) throw new Error(`${document} has no mermaid diagrams`);
+  diagrams.push(...found);
+}
 
 await mkdir(outDir, { recursive: true });
 const puppeteerConfig = join(outDir, 'puppeteer.json');

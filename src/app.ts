@@ -21,6 +21,7 @@ import services from './plugins/services.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { categoriesRoutes } from './routes/categories.js';
 import { petsRoutes } from './routes/pets.js';
 import { responseSerializerCompiler } from './routes/response-serializer.js';
 import { storeRoutes } from './routes/store.js';
@@ -137,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(petsRoutes);
+      await api.register(categoriesRoutes);
       await api.register(storeRoutes);
       await api.register(usersRoutes);
       await api.register(authRoutes);

@@ -26,8 +26,13 @@ export interface CatalogEntry {
 export const errorCatalog: CatalogEntry[] = [];
 
 function defineError(code: string, statusCode: number, message: string, description = message) {
-  errorCatalog.push({ code, statusCode, description });
+  catalogCode(code, statusCode, description);
   return createError(code, message, statusCode);
+}
+
+/** A code the API answers with that no service throws: Fastify's own errors, mapped by the error handler. */
+function catalogCode(code: string, statusCode: number, description: string): void {
+  errorCatalog.push({ code, statusCode, description });
 }
 
 // 400
@@ -37,17 +42,12 @@ export const ValidationError = defineError(
   '%s',
   'The request does not match its schema',
 );
-export const MalformedJsonError = defineError('MALFORMED_JSON', 400, 'The body is not valid JSON');
+catalogCode('MALFORMED_JSON', 400, 'The body is not valid JSON');
 export const InvalidCursorError = defineError('INVALID_CURSOR', 400, 'The cursor is not one this API issued');
 export const UnknownCategoryError = defineError('UNKNOWN_CATEGORY', 400, 'Category %s does not exist');
 export const UnknownTagError = defineError('UNKNOWN_TAG', 400, 'Tag %s does not exist');
 export const UnknownActionError = defineError('UNKNOWN_ACTION', 400, 'Unknown action %s');
-export const BadRequestError = defineError(
-  'BAD_REQUEST',
-  400,
-  '%s',
-  'The request cannot be processed as sent',
-);
+catalogCode('BAD_REQUEST', 400, 'The request cannot be processed as sent');
 // 401
 export const UnauthenticatedError = defineError(
   'UNAUTHENTICATED',
@@ -80,6 +80,7 @@ export const PetNotFoundError = defineError('PET_NOT_FOUND', 404, 'Pet %s not fo
 export const ImageNotFoundError = defineError('IMAGE_NOT_FOUND', 404, 'Image %s of pet %s not found');
 export const OrderNotFoundError = defineError('ORDER_NOT_FOUND', 404, 'Order %s not found');
 export const UserNotFoundError = defineError('USER_NOT_FOUND', 404, 'User %s not found');
+export const CategoryNotFoundError = defineError('CATEGORY_NOT_FOUND', 404, 'Category %s not found');
 // 409
 export const PetNotAvailableError = defineError('PET_NOT_AVAILABLE', 409, 'Pet %s is %s, not available');
 export const PetHasOpenOrderError = defineError('PET_HAS_OPEN_ORDER', 409, 'Pet %s is held by open order %s');
@@ -94,6 +95,12 @@ export const OrderNotCancellableError = defineError(
   'Order %s is %s; only an admin can cancel it now',
 );
 export const UsernameTakenError = defineError('USERNAME_TAKEN', 409, 'Username %s is taken');
+export const CategoryExistsError = defineError('CATEGORY_EXISTS', 409, 'A category named %s exists');
+export const CategoryInUseError = defineError(
+  'CATEGORY_IN_USE',
+  409,
+  'Category %s is used by pets; move or delete them first',
+);
 export const LastAdminError = defineError('LAST_ADMIN', 409, 'The last admin cannot be removed or demoted');
 export const ResyncRequiredError = defineError(
   'RESYNC_REQUIRED',
@@ -107,12 +114,7 @@ export const PreconditionFailedError = defineError(
   412,
   'If-Match does not match the current version (%s)',
 );
-export const PayloadTooLargeError = defineError(
-  'PAYLOAD_TOO_LARGE',
-  413,
-  '%s',
-  'The body or file is too large',
-);
+catalogCode('PAYLOAD_TOO_LARGE', 413, 'The body or file is too large');
 export const UnsupportedMediaTypeError = defineError(
   'UNSUPPORTED_MEDIA_TYPE',
   415,
@@ -127,7 +129,7 @@ export const RateLimitedError = defineError(
   'Too many requests; wait for Retry-After',
 );
 // 5xx
-export const InternalError = defineError('INTERNAL_ERROR', 500, 'Something went wrong on our side');
+catalogCode('INTERNAL_ERROR', 500, 'Something went wrong on our side');
 export const NotReadyError = defineError('NOT_READY', 503, 'This node is not ready to serve traffic');
 export const OverloadedError = defineError(
   'OVERLOADED',

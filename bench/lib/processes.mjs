@@ -6,7 +6,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -41,7 +41,7 @@ export function cpuSeconds(pid) {
 const MEMORY_PROBE = new URL('../servers/memory-probe.mjs', import.meta.url).pathname;
 
 /** A server process; `memory()` forces a GC in it and returns its RSS and heap (see servers/memory-probe.mjs). */
-export async function startProcess(name, args, env = {}, nodeOptions = []) {
+async function startProcess(name, args, env = {}, nodeOptions = []) {
   const dir = await mkdtemp(join(tmpdir(), `bench-${name}-`));
   const port = await freePort();
   const child = spawn(process.execPath, ['--expose-gc', '--import', MEMORY_PROBE, ...nodeOptions, ...args], {

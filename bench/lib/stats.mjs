@@ -1,5 +1,5 @@
 // Percentiles and rounding.
-export function percentile(values, p) {
+function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

@@ -4,12 +4,12 @@
  */
 import { PetstoreClient, type ChangeNotification, type ConnectionState } from '../client/index.js';
 import { Api, ApiError } from './api.js';
-import { BoardState, type Inventory, type Order, type Pet } from './board-state.js';
+import { BoardState, type Category, type Inventory, type Order, type Pet } from './board-state.js';
 import { render, showConnection, showMessage, type Viewer } from './view.js';
 
 const api = new Api();
 const state = new BoardState();
-const viewer: Viewer = { role: null, username: null };
+const viewer: Viewer = { role: null, username: null, categoryId: undefined };
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 const client = new PetstoreClient({ url: wsUrl, token: () => api.token });
 
@@ -61,13 +61,14 @@ async function reload(): Promise<void> {
 
 /** The snapshot over REST; returns the seq to subscribe from. */
 async function loadSnapshot(): Promise<number> {
-  const [pets, inventory] = await Promise.all([
+  const [pets, inventory, categories] = await Promise.all([
     api.all<Pet>('/pets'),
     api.get<Inventory>('/store/inventory'),
+    api.all<Category>('/categories'),
   ]);
-  state.load(pets.items, inventory.body);
+  state.load(pets.items, inventory.body, categories.items);
   redraw();
-  return Math.min(pets.seq, inventory.seq);
+  return Math.min(pets.seq, inventory.seq, categories.seq);
 }
 
 async function loadOrders(): Promise<number> {
@@ -106,6 +107,11 @@ function wireForms(): void {
       showMessage(`${pet.name} added`);
     });
   });
+  const categoryFilter = document.getElementById('category-filter') as HTMLSelectElement;
+  categoryFilter.addEventListener('change', () => {
+    viewer.categoryId = categoryFilter.value === '' ? undefined : Number(categoryFilter.value);
+    redraw();
+  });
   document.getElementById('sign-out')?.addEventListener('click', () =>
     act(async () => {
       await api.write('POST', '/auth/logout').catch(() => undefined);
@@ -125,7 +131,7 @@ async function start(): Promise<void> {
   showConnection('connecting');
   const since = await loadSnapshot();
   await client.connect();
-  await client.subscribe(['pets', 'inventory'], onChange, { since });
+  await client.subscribe(['pets', 'inventory', 'categories'], onChange, { since });
 }
 
 start().catch((error) => showMessage(`Could not start: ${error}`, 'error'));

@@ -5,6 +5,8 @@ import { PET_STATUSES, type BoardState, type Pet } from './board-state.js';
 export interface Viewer {
   role: 'admin' | 'customer' | null;
   username: string | null;
+  /** The category whose pets are shown, or every pet. */
+  categoryId: number | undefined;
 }
 
 export interface Handlers {
@@ -83,10 +85,24 @@ function petCard(pet: Pet, viewer: Viewer, handlers: Handlers): HTMLLIElement {
   return item;
 }
 
+/** The category filter's options: every category, as the categories topic keeps them. */
+function renderCategoryFilter(state: BoardState, viewer: Viewer): void {
+  const filter = byId('category-filter') as HTMLSelectElement;
+  const categories = [...state.categories.values()].sort((a, b) => a.name.localeCompare(b.name));
+  filter.replaceChildren(
+    element('option', { value: '' }, 'All categories'),
+    ...categories.map((category) => element('option', { value: String(category.id) }, category.name)),
+  );
+  if (viewer.categoryId !== undefined && !state.categories.has(viewer.categoryId))
+    viewer.categoryId = undefined;
+  filter.value = viewer.categoryId === undefined ? '' : String(viewer.categoryId);
+}
+
 export function render(state: BoardState, viewer: Viewer, handlers: Handlers): void {
+  renderCategoryFilter(state, viewer);
   for (const status of PET_STATUSES) {
     const list = byId(`column-${status}`);
-    const pets = state.petsWith(status);
+    const pets = state.petsWith(status, viewer.categoryId);
     list.replaceChildren(...pets.map((pet) => petCard(pet, viewer, handlers)));
     byId(`count-${status}`).textContent = String(state.inventory[status]);
     byId(`column-${status}-size`).textContent = `${pets.length} shown`;

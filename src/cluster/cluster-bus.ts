@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import type { Revocation, SessionRevocations } from '../events/session-revocations.js';
 import type { RedisBreaker } from './redis-breaker.js';

@@ -26,7 +26,7 @@ export interface BreakerSettings {
   halfOpenAfterMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerSettings = { failuresToOpen: 5, halfOpenAfterMs: 2000 };
+const DEFAULT_BREAKER: BreakerSettings = { failuresToOpen: 5, halfOpenAfterMs: 2000 };
 
 /**
  * Every Redis command the service itself issues goes through here: one quick retry with backoff for a blip,

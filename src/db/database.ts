@@ -22,6 +22,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** A short description for logs, without credentials. */
   location: string;
+  /** One round trip to the database: rejects when it is unreachable. */
+  ping(): Promise<void>;
 }
 
 const INT8_OID = 20;
@@ -86,17 +88,11 @@ export function openDatabase(options: {
 }): DatabaseHandle {
   if (options.databaseUrl) {
     const { host, pathname } = new URL(options.databaseUrl);
-    return {
-      db: openPostgres(options.databaseUrl, options.onIdleError),
-      engine: 'postgres',
-      location: `postgres://${host}${pathname}`,
-    };
+    const db = openPostgres(options.databaseUrl, options.onIdleError);
+    return { db, engine: 'postgres', location: `postgres://${host}${pathname}`, ping: () => ping(db) };
   }
-  return {
-    db: openSqlite(options.dataDir),
-    engine: 'sqlite',
-    location: join(options.dataDir, 'petstore.sqlite'),
-  };
+  const db = openSqlite(options.dataDir);
+  return { db, engine: 'sqlite', location: join(options.dataDir, 'petstore.sqlite'), ping: () => ping(db) };
 }
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<void> {
@@ -110,6 +106,6 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<void> {
 }
 
 /** Round-trips a trivial query; used by /health and /ready. */
-export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }

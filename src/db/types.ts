@@ -100,4 +100,3 @@ export type SessionRow = Selectable<SessionsTable>;
 export type PetRow = Selectable<PetsTable>;
 export type OrderRow = Selectable<OrdersTable>;
 export type PetImageRow = Selectable<PetImagesTable>;
-export type ChangeEventRow = Selectable<ChangeEventsTable>;

@@ -4,7 +4,7 @@ import type { Executor } from '../db/executor.js';
 import { ReusableQuery, ShapedQueries } from '../db/reusable-query.js';
 import type { Database } from '../db/types.js';
 import { newEpoch } from '../db/migrations/0002-event-log-epoch.js';
-import type { ChangeEvent, EventDraft } from './change-event.js';
+import type { ChangeEvent, EventDraft } from '../live/resources.js';
 
 /** The event log as delivery reads it. */
 export interface EventLogReader {

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from './change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 
 export interface SequencerOptions {
   /** Reads committed events after a seq, oldest first (the event table). */

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ChangeEvent } from '../events/change-event.js';
+import { LIVE_RESOURCES, type ChangeEvent } from '../live/resources.js';
 
 /** Seconds; from a cached read to a slow upload. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -158,6 +158,11 @@ export class ServiceMetrics {
       labelNames: ['topic'],
       registers,
     });
+    // Every declared topic is exported from the start, at zero until its first event.
+    for (const { topic } of LIVE_RESOURCES) {
+      this.eventsAppended.inc({ topic }, 0);
+      this.eventsDelivered.inc({ topic }, 0);
+    }
     this.deliveryDelay = new Histogram({
       name: 'change_event_delivery_delay_seconds',
       help: 'From the commit of an event to its notification being handed to the sockets on this node',

@@ -38,6 +38,7 @@ export default fp(
         info: { title: 'Pet Store API', version: '1.0.0', description },
         tags: [
           { name: 'pets', description: 'Everything about the pets' },
+          { name: 'categories', description: 'The categories pets are sorted into' },
           { name: 'store', description: 'Inventory and orders' },
           { name: 'users', description: 'Accounts' },
           { name: 'auth', description: 'Signing in and out' },

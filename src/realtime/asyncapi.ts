@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
 import { ErrorSchema } from '../schemas/common.js';
-import { OrderSchema } from '../schemas/orders.js';
-import { InventorySchema, PetSchema } from '../schemas/pets.js';
+import { EVENT_SPECS } from '../live/resources.js';
 import {
   ActionPayloadSchemas,
   NotificationFrameSchema,
@@ -12,26 +11,6 @@ import {
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
-
-const DeletedSchema = z.object({ id: z.number().int(), userId: z.number().int().optional() });
-
-const EVENTS: Record<string, { topics: string; payload: z.ZodType; summary: string }> = {
-  'pet.created': { topics: 'pets, pets:<id>', payload: PetSchema, summary: 'A pet was added' },
-  'pet.updated': { topics: 'pets, pets:<id>', payload: PetSchema, summary: 'A pet changed' },
-  'pet.deleted': { topics: 'pets, pets:<id>', payload: DeletedSchema, summary: 'A pet was deleted' },
-  'order.placed': { topics: 'orders, orders:<id>', payload: OrderSchema, summary: 'An order was placed' },
-  'order.updated': { topics: 'orders, orders:<id>', payload: OrderSchema, summary: 'An order moved on' },
-  'order.deleted': {
-    topics: 'orders, orders:<id>',
-    payload: DeletedSchema,
-    summary: 'An order was cancelled',
-  },
-  'inventory.changed': {
-    topics: 'inventory',
-    payload: InventorySchema,
-    summary: 'The counts by status changed',
-  },
-};
 
 const CONTROL: Record<string, { payload: z.ZodType; summary: string }> = {
   connect: {
@@ -113,7 +92,7 @@ export function asyncApiDocument() {
   }
   const notifications = {
     ...Object.fromEntries(
-      Object.entries(EVENTS).map(([name, event]) => [
+      Object.entries(EVENT_SPECS).map(([name, event]) => [
         name,
         { ...event, summary: `${event.summary} (topics ${event.topics})` },
       ]),

@@ -1,7 +1,7 @@
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 import type { Actor } from '../services/access.js';
 import { eventFrame, type EventFrame } from './frames.js';
-import { canSee, topicsOf } from './topics.js';
+import { canSee, topicsOf, type Audience } from '../live/resources.js';
 
 /** Where a stream's events go: the connection's outbound queue. */
 export interface EventSink {
@@ -41,11 +41,12 @@ export class EventStream {
   /**
    * The live source, which offers an event only under a topic this stream holds (the subscription registry and
    * `topics` change together): sends it, or holds it while a replay runs. Returns whether it was sent. This is
-   * the gate of `pass` without the topic lookup, since it runs once per subscriber for every event.
+   * the gate of `pass` without the topic lookup, since it runs once per subscriber for every event. `audience`
+   * is the event's (see `audienceOf`), asked once for all its subscribers.
    */
-  offer(event: ChangeEvent, topic: string, frame: EventFrame): boolean {
+  offer(event: ChangeEvent, topic: string, frame: EventFrame, audience: Audience): boolean {
     if (!this.held) {
-      if (event.seq <= this.cursor || !canSee(this.sink.actor, event)) return false;
+      if (event.seq <= this.cursor || (audience !== undefined && !audience(this.sink.actor))) return false;
       this.cursor = event.seq;
       this.sink.sendEvent(frame, event.seq);
       return true;

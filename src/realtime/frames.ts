@@ -1,6 +1,6 @@
 import * as ws from 'ws';
 import type { ErrorBody } from '../errors.js';
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 
 /** A notification's complete WebSocket frame (see `eventFrame`), encoded once for all its subscribers. */
 export type EventFrame = Buffer;

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LocalDelivery } from '../cluster/cluster-bus.js';
 import type { Config } from '../config.js';
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 import type { EventLogReader } from '../events/change-feed.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { Actor } from '../services/access.js';
@@ -51,7 +51,8 @@ export class RealtimeGateway implements LocalDelivery {
   ) {
     const { services, eventLog, settings, log, metrics } = parts;
     this.sessions = new SocketSessions(services.auth, this.connections, subscriptions);
-    const subscribing = new Subscriptions(subscriptions, live, eventLog, services.orders, metrics, log);
+    const itemAccess = { orders: (actor: Actor, id: number) => services.orders.get(actor, id) };
+    const subscribing = new Subscriptions(subscriptions, live, eventLog, itemAccess, metrics, log);
     const handlers: ActionHandlers = {
       ...serviceActions(services),
       ping: () => ({ timestamp: Date.now() }),

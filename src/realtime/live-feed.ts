@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 import type { ChangeFeed, EventLogReader } from '../events/change-feed.js';
 import { EventSequencer } from '../events/event-sequencer.js';
 

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 import type { ClientConnection } from './client-connection.js';
 
 export type ReadAfter = (afterSeq: number, limit: number) => Promise<ChangeEvent[]>;

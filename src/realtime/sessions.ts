@@ -6,7 +6,7 @@ import type { ClientConnection } from './client-connection.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import { notificationFrame } from './frames.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
-import { isPrivateTopic } from './topics.js';
+import { isRestrictedTopic } from '../live/resources.js';
 
 /**
  * Who each socket is: sign-in on the upgrade or in-band, the session's end when its token expires or it is
@@ -23,7 +23,7 @@ export class SocketSessions {
     const principal = await this.auth.authenticate(token);
     if (connection.actor && connection.actor.userId !== principal.userId) {
       // Private subscriptions were granted to the previous user.
-      this.subscriptions.remove(connection, [...connection.stream.topics].filter(isPrivateTopic));
+      this.subscriptions.remove(connection, [...connection.stream.topics].filter(isRestrictedTopic));
     }
     this.adopt(connection, principal);
     respond({
@@ -63,7 +63,7 @@ export class SocketSessions {
     if (!connection.actor) return;
     connection.actor = null;
     connection.cancelExpiry();
-    const dropped = [...connection.stream.topics].filter(isPrivateTopic);
+    const dropped = [...connection.stream.topics].filter(isRestrictedTopic);
     this.subscriptions.remove(connection, dropped);
     connection.sendResponse(
       notificationFrame('session.expired', { reason, droppedTopics: dropped, seq: connection.stream.cursor }),

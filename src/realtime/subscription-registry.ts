@@ -1,7 +1,7 @@
-import type { ChangeEvent } from '../events/change-event.js';
+import type { ChangeEvent } from '../live/resources.js';
 import type { ClientConnection } from './client-connection.js';
 import { eventFrame, type EventFrame } from './frames.js';
-import { topicsOf } from './topics.js';
+import { audienceOf, topicsOf } from '../live/resources.js';
 
 /**
  * Who listens to what: a map from topic to its connections, so an event reaches its audience without a scan
@@ -36,11 +36,13 @@ export class SubscriptionRegistry {
   /** Offers the event to every connection on one of its topics; returns how many were sent it. */
   deliver(event: ChangeEvent): number {
     let sent = 0;
+    const audience = audienceOf(event);
     for (const topic of topicsOf(event)) {
-      const audience = this.byTopic.get(topic);
-      if (!audience) continue;
+      const subscribers = this.byTopic.get(topic);
+      if (!subscribers) continue;
       const frame: EventFrame = eventFrame(event, topic);
-      for (const connection of audience) if (connection.stream.offer(event, topic, frame)) sent += 1;
+      for (const connection of subscribers)
+        if (connection.stream.offer(event, topic, frame, audience)) sent += 1;
     }
     return sent;
   }

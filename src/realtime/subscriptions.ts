@@ -3,15 +3,20 @@ import { ResyncRequiredError, UnauthenticatedError } from '../errors.js';
 import type { EventLogReader } from '../events/change-feed.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { requireUser, type Actor } from '../services/access.js';
-import type { OrdersService } from '../services/orders-service.js';
 import type { Respond } from './action-dispatcher.js';
 import type { ClientConnection } from './client-connection.js';
 import type { LiveFeed } from './live-feed.js';
 import { replay } from './replay.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
-import { isPrivateTopic } from './topics.js';
+import { isRestrictedTopic, itemOf, type RestrictedTopic } from '../live/resources.js';
 
 const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/**
+ * For each restricted resource, the read that decides whether a caller may hold one item's topic: it throws
+ * (404, 403) when the caller may not read the item itself.
+ */
+export type ItemAccess = Record<RestrictedTopic, (actor: Actor, id: number) => Promise<unknown>>;
 
 export interface SubscribeInput {
   topics: string[];
@@ -35,7 +40,7 @@ export class Subscriptions {
     private readonly registry: SubscriptionRegistry,
     private readonly live: LiveFeed,
     private readonly log: EventLogReader,
-    private readonly orders: OrdersService,
+    private readonly itemAccess: ItemAccess,
     private readonly metrics: ServiceMetrics,
     private readonly logger: FastifyBaseLogger,
   ) {}
@@ -52,7 +57,8 @@ export class Subscriptions {
       }
       // From here on nothing waits: the checks and the change happen at one point of the live stream.
       // The session may have ended meanwhile; private topics were granted to the one the call began with.
-      if (connection.actor !== actor && input.topics.some(isPrivateTopic)) throw new UnauthenticatedError();
+      if (connection.actor !== actor && input.topics.some(isRestrictedTopic))
+        throw new UnauthenticatedError();
       const added = input.topics.filter((topic) => !stream.topics.has(topic));
       if (input.since !== undefined && added.length > 0) this.joinAt(connection, input.since);
       // Without `since`, topics join at this node's position: everything up to it is behind the stream now.
@@ -122,9 +128,9 @@ export class Subscriptions {
   }
 
   private async authorizeTopic(actor: Actor, topic: string): Promise<void> {
-    if (!isPrivateTopic(topic)) return;
+    if (!isRestrictedTopic(topic)) return;
     requireUser(actor);
-    const [, id] = topic.split(':');
-    if (id) await this.orders.get(actor, Number(id));
+    const id = itemOf(topic);
+    if (id !== undefined) await this.itemAccess[topic.split(':')[0] as RestrictedTopic](actor, id);
   }
 }

@@ -129,6 +129,22 @@ export class PetsRepository {
     return id;
   }
 
+  /** Bumps the version of every pet in the category (its name changed) and returns them as they read now. */
+  async touchCategory(db: Executor, categoryId: number, now: string): Promise<Pet[]> {
+    const touched = await db
+      .updateTable('pets')
+      .set({ version: sql`version + 1`, updatedAt: now })
+      .where('categoryId', '=', categoryId)
+      .returning('id')
+      .execute();
+    const pets: Pet[] = [];
+    for (const { id } of touched.sort((a, b) => a.id - b.id)) {
+      const pet = await this.findById(db, id);
+      if (pet) pets.push(pet);
+    }
+    return pets;
+  }
+
   /** Writes the given fields and bumps the version. */
   async update(db: Executor, id: number, values: Partial<PetValues>, now: string): Promise<void> {
     const { photoUrls, ...rest } = values;
@@ -166,23 +182,19 @@ export class PetsRepository {
       .execute();
   }
 
-  /** Finds a category or tag by id or name, creating it by name when missing; undefined for an unknown id. */
-  async resolveNamed(
-    db: Executor,
-    table: 'categories' | 'tags',
-    ref: NamedRefInput,
-  ): Promise<number | undefined> {
+  /** Finds a tag by id or name, creating it by name when missing; undefined for an unknown id. */
+  async resolveTag(db: Executor, ref: NamedRefInput): Promise<number | undefined> {
     if (ref.id !== undefined) {
-      const row = await db.selectFrom(table).select('id').where('id', '=', ref.id).executeTakeFirst();
+      const row = await db.selectFrom('tags').select('id').where('id', '=', ref.id).executeTakeFirst();
       return row?.id;
     }
     const name = ref.name as string;
     await db
-      .insertInto(table)
+      .insertInto('tags')
       .values({ name })
       .onConflict((conflict) => conflict.column('name').doNothing())
       .execute();
-    const row = await db.selectFrom(table).select('id').where('name', '=', name).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('tags').select('id').where('name', '=', name).executeTakeFirstOrThrow();
     return row.id;
   }
 

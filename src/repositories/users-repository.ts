@@ -25,10 +25,6 @@ export class UsersRepository {
     return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
-  async findById(db: Executor, id: number): Promise<UserRow | undefined> {
-    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   /** Inserts unless the username exists; undefined when it was taken. */
   async insert(db: Executor, values: NewUserRow): Promise<UserRow | undefined> {
     return db

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pingDatabase } from '../db/database.js';
 import { NotReadyError } from '../errors.js';
 import { errorResponses } from './http.js';
 import { ErrorSchema } from '../schemas/common.js';
@@ -34,7 +33,7 @@ const ReadySchema = z.object({ status: z.literal('ready') });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   const databaseUp = () =>
-    pingDatabase(app.database.db).then(
+    app.database.ping().then(
       () => true,
       () => false,
     );

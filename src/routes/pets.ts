@@ -72,7 +72,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const result = await pets.create(request.principal, request.body);
-      reply.header('location', `/api/v1/pets/${result.data.id}`);
+      reply.header('location', `${app.prefix}/pets/${result.data.id}`);
       return sendVersioned(reply, result, 201);
     },
   });

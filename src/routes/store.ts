@@ -38,7 +38,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const result = await orders.place(request.principal, request.body);
-      reply.header('location', `/api/v1/store/order/${result.data.id}`);
+      reply.header('location', `${app.prefix}/store/order/${result.data.id}`);
       return sendVersioned(reply, result, 201);
     },
   });

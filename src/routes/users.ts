@@ -27,7 +27,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const result = await users.signUp(request.body);
-      reply.header('location', `/api/v1/users/${result.data.username}`);
+      reply.header('location', `${app.prefix}/users/${result.data.username}`);
       return sendAtSeq(reply, result, 201);
     },
   });

@@ -54,7 +54,6 @@ export function commaList<T extends z.ZodType<unknown, string>>(item: T, descrip
     .pipe(z.array(item).min(1).max(50));
 }
 
-export const NoContentSchema = z.undefined().meta({ description: 'No content' });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
 export const IfMatchHeadersSchema = z.object({

@@ -4,7 +4,7 @@ import { commaList, IdSchema, PageQuerySchema, pageOf, text, TimestampSchema } f
 export const PetStatusSchema = z.enum(['available', 'pending', 'sold']);
 export type PetStatus = z.infer<typeof PetStatusSchema>;
 
-const LabelSchema = text().trim().min(1).max(50);
+export const LabelSchema = text().trim().min(1).max(50);
 const NamedSchema = z.object({ id: IdSchema, name: z.string() });
 
 /** A category or tag on input: by `id`, or by `name` (found or created). */

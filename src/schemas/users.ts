@@ -4,11 +4,11 @@ import { IdSchema, PageQuerySchema, pageOf, text, TimestampSchema } from './comm
 export const RoleSchema = z.enum(['admin', 'customer']);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const UsernameSchema = text()
+const UsernameSchema = text()
   .min(3)
   .max(32)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only');
-export const PasswordSchema = text().min(8).max(128);
+const PasswordSchema = text().min(8).max(128);
 
 export const UserSchema = z
   .object({

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { TOPIC_NAMES, TOPIC_PATTERN } from '../live/resources.js';
 import { IdSchema } from './common.js';
 import { OrderInputSchema, OrderListQuerySchema, OrderStatusSchema } from './orders.js';
 import { FindByStatusQuerySchema, PetInputSchema, PetListQuerySchema, PetPatchSchema } from './pets.js';
 
 /** The WebSocket protocol: three frame kinds, every action's payload, and the topics. */
 
-export const CorrelationIdSchema = z.string().min(1).max(128);
+const CorrelationIdSchema = z.string().min(1).max(128);
 
 export const RequestFrameSchema = z.strictObject({
   type: z.literal('request'),
@@ -33,13 +34,8 @@ export const NotificationFrameSchema = z.object({
   seq: z.number().int().optional(),
 });
 
-/** `pets`, `pets:<id>`, `inventory`, `orders`, `orders:<id>`. */
-export const TopicSchema = z
-  .string()
-  .regex(
-    /^(pets|inventory|orders)$|^(pets|orders):[1-9]\d{0,9}$/,
-    'pets, pets:<id>, inventory, orders or orders:<id>',
-  );
+/** Every resource's topic, and `<topic>:<id>` for those with items (see `live/resources.ts`). */
+const TopicSchema = z.string().regex(TOPIC_PATTERN, TOPIC_NAMES.join(', '));
 
 const Empty = z.strictObject({});
 const ById = z.strictObject({ id: IdSchema });

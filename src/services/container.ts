@@ -4,12 +4,14 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { ChangeFeed } from '../events/change-feed.js';
 import { SessionRevocations } from '../events/session-revocations.js';
+import { CategoriesRepository } from '../repositories/categories-repository.js';
 import { ImagesRepository } from '../repositories/images-repository.js';
 import { OrdersRepository } from '../repositories/orders-repository.js';
 import { PetsRepository } from '../repositories/pets-repository.js';
 import { SessionsRepository } from '../repositories/sessions-repository.js';
 import { UsersRepository } from '../repositories/users-repository.js';
 import { AuthService, type TokenSigner } from './auth-service.js';
+import { CategoriesService } from './categories-service.js';
 import { ImageStore } from './image-store.js';
 import { LoginThrottle, MemoryFailureStore, RedisFailureStore } from './login-throttle.js';
 import { OrdersService } from './orders-service.js';
@@ -21,6 +23,7 @@ export interface Services {
   feed: ChangeFeed;
   revocations: SessionRevocations;
   pets: PetsService;
+  categories: CategoriesService;
   orders: OrdersService;
   users: UsersService;
   auth: AuthService;
@@ -38,6 +41,7 @@ export function createServices(
   const revocations = new SessionRevocations();
   const transactor = new Transactor(database.db, feed);
   const petsRepository = new PetsRepository(database.engine);
+  const categoriesRepository = new CategoriesRepository();
   const ordersRepository = new OrdersRepository(database.engine);
   const usersRepository = new UsersRepository();
   const sessionsRepository = new SessionsRepository();
@@ -45,10 +49,12 @@ export function createServices(
   const pets = new PetsService(
     transactor,
     petsRepository,
+    categoriesRepository,
     ordersRepository,
     new ImagesRepository(),
     new ImageStore(config.dataDir),
   );
+  const categories = new CategoriesService(transactor, categoriesRepository, petsRepository);
   const orders = new OrdersService(transactor, ordersRepository, petsRepository, pets);
   const users = new UsersService(transactor, usersRepository, sessionsRepository, orders, revocations);
   const settings = {
@@ -79,5 +85,5 @@ export function createServices(
       if (attempt.result === 'locked') metrics.rateLimited('login');
     },
   );
-  return { feed, revocations, pets, orders, users, auth };
+  return { feed, revocations, pets, categories, orders, users, auth };
 }

@@ -8,7 +8,7 @@ import {
   PetNotAvailableError,
   PetNotFoundError,
 } from '../errors.js';
-import type { EventDraft } from '../events/change-event.js';
+import type { EventDraft } from '../live/resources.js';
 import type { OrdersRepository } from '../repositories/orders-repository.js';
 import type { PetsRepository } from '../repositories/pets-repository.js';
 import type { Order, OrderInput, OrderListQuery, OrderStatus } from '../schemas/orders.js';

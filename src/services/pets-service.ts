@@ -10,7 +10,8 @@ import {
   UnknownTagError,
   UnsupportedMediaTypeError,
 } from '../errors.js';
-import type { EventDraft } from '../events/change-event.js';
+import type { EventDraft } from '../live/resources.js';
+import type { CategoriesRepository } from '../repositories/categories-repository.js';
 import type { ImagesRepository } from '../repositories/images-repository.js';
 import type { OrdersRepository } from '../repositories/orders-repository.js';
 import type { PetsRepository, PetValues } from '../repositories/pets-repository.js';
@@ -46,6 +47,7 @@ export class PetsService {
   constructor(
     private readonly transactor: Transactor,
     private readonly pets: PetsRepository,
+    private readonly categories: CategoriesRepository,
     private readonly orders: OrdersRepository,
     private readonly images: ImagesRepository,
     private readonly imageStore: ImageStore,
@@ -87,7 +89,7 @@ export class PetsService {
     requireAdmin(actor);
     return this.transactor.write(async (tx, events) => {
       const now = new Date().toISOString();
-      const id = await this.pets.insert(tx, await this.toValues(tx, input), now);
+      const id = await this.pets.insert(tx, await this.toValues(tx, input, events), now);
       await this.pets.replaceTags(tx, id, await this.resolveTags(tx, input.tags));
       const pet = await this.mustFind(tx, id);
       events.push({ topic: 'pets', type: 'pet.created', payload: pet });
@@ -178,7 +180,7 @@ export class PetsService {
       const statusChanges = input.status !== undefined && input.status !== current.status;
       if (statusChanges) await this.refuseIfHeld(tx, id);
       const now = new Date().toISOString();
-      await this.pets.update(tx, id, await this.toValues(tx, input), now);
+      await this.pets.update(tx, id, await this.toValues(tx, input, events), now);
       if (input.tags) await this.pets.replaceTags(tx, id, await this.resolveTags(tx, input.tags));
       const pet = await this.mustFind(tx, id);
       events.push({ topic: 'pets', type: 'pet.updated', payload: pet });
@@ -205,29 +207,55 @@ export class PetsService {
     if (open) throw new PetHasOpenOrderError(petId, open.id);
   }
 
-  private async toValues(tx: Transaction<Database>, input: PetInput): Promise<PetValues>;
-  private async toValues(tx: Transaction<Database>, input: PetPatch): Promise<Partial<PetValues>>;
-  private async toValues(tx: Transaction<Database>, input: PetPatch): Promise<Partial<PetValues>> {
+  private async toValues(
+    tx: Transaction<Database>,
+    input: PetInput,
+    events: EventDraft[],
+  ): Promise<PetValues>;
+  private async toValues(
+    tx: Transaction<Database>,
+    input: PetPatch,
+    events: EventDraft[],
+  ): Promise<Partial<PetValues>>;
+  private async toValues(
+    tx: Transaction<Database>,
+    input: PetPatch,
+    events: EventDraft[],
+  ): Promise<Partial<PetValues>> {
     const values: Partial<PetValues> = {};
     if (input.name !== undefined) values.name = input.name;
     if (input.photoUrls !== undefined) values.photoUrls = input.photoUrls;
     if (input.status !== undefined) values.status = input.status;
     if (input.category !== undefined) {
-      values.categoryId = input.category === null ? null : await this.resolveCategory(tx, input.category);
+      values.categoryId =
+        input.category === null ? null : await this.resolveCategory(tx, input.category, events);
     }
     return values;
   }
 
-  private async resolveCategory(tx: Transaction<Database>, ref: NamedRefInput): Promise<number> {
-    const id = await this.pets.resolveNamed(tx, 'categories', ref);
-    if (id === undefined) throw new UnknownCategoryError(ref.id);
-    return id;
+  /** A category by id, or by name, created (with its event) when there is none of that name. */
+  private async resolveCategory(
+    tx: Transaction<Database>,
+    ref: NamedRefInput,
+    events: EventDraft[],
+  ): Promise<number> {
+    if (ref.id !== undefined) {
+      const found = await this.categories.findById(tx, ref.id);
+      if (!found) throw new UnknownCategoryError(ref.id);
+      return found.id;
+    }
+    const name = ref.name as string;
+    const created = await this.categories.insert(tx, name);
+    if (created) events.push({ topic: 'categories', type: 'category.created', payload: created });
+    const category = created ?? (await this.categories.findByName(tx, name));
+    if (!category) throw new UnknownCategoryError(name);
+    return category.id;
   }
 
   private async resolveTags(tx: Transaction<Database>, refs: NamedRefInput[]): Promise<number[]> {
     const ids: number[] = [];
     for (const ref of refs) {
-      const id = await this.pets.resolveNamed(tx, 'tags', ref);
+      const id = await this.pets.resolveTag(tx, ref);
       if (id === undefined) throw new UnknownTagError(ref.id);
       if (!ids.includes(id)) ids.push(id);
     }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
-import type { EventDraft } from '../events/change-event.js';
+import type { EventDraft } from '../live/resources.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 
 /** A service answer plus the newest event seq it reflects (sent as `X-Event-Seq`). */

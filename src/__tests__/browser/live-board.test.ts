@@ -183,4 +183,36 @@ describe('the live board', () => {
     expect(problems.filter((problem) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(problem))).toEqual([]);
     await page.close();
   });
+  it('filters pets by category, with the categories kept current live', async () => {
+    const { page, problems } = await openBoard();
+    const token = await session.app.adminToken();
+    const dog = await createPet(session.app, { name: 'Rover', category: { name: 'Filter dogs' } });
+    const cat = await createPet(session.app, { name: 'Tom', category: { name: 'Filter cats' } });
+    await page.waitForSelector(card('available', cat.id), { timeout: 1000 });
+    const option = (name: string) => page.locator('#category-filter option', { hasText: name });
+    await option('Filter cats').waitFor({ state: 'attached', timeout: 1000 });
+    const catsId = (await session.app.call({ method: 'GET', url: `/api/v1/pets/${cat.id}` })).json().category
+      .id;
+
+    await page.selectOption('#category-filter', String(catsId));
+    await page.waitForSelector(card('available', dog.id), { state: 'detached', timeout: 1000 });
+    expect(await page.locator(card('available', cat.id)).count()).toBe(1);
+
+    // A rename over REST reaches the filter and the card, with the filter still applied.
+    await session.app.call({
+      method: 'PUT',
+      url: `/api/v1/categories/${catsId}`,
+      token,
+      body: { name: 'Filter felines' },
+    });
+    await option('Filter felines').waitFor({ state: 'attached', timeout: 1000 });
+    await page.waitForSelector(`${card('available', cat.id)} :text("Filter felines")`, { timeout: 1000 });
+    expect(await page.inputValue('#category-filter')).toBe(String(catsId));
+    expect(await page.locator(card('available', dog.id)).count()).toBe(0);
+
+    await page.selectOption('#category-filter', '');
+    await page.waitForSelector(card('available', dog.id), { timeout: 1000 });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

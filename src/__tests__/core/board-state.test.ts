@@ -12,7 +12,7 @@ const pet = (id: number, status: Pet['status'], version: number): Pet => ({
 describe('the live board state', () => {
   it('applies changes once, in version order, so a replay overlapping the snapshot changes nothing', () => {
     const state = new BoardState();
-    state.load([pet(1, 'available', 2)], { available: 1, pending: 0, sold: 0 });
+    state.load([pet(1, 'available', 2)], { available: 1, pending: 0, sold: 0 }, []);
     expect(state.apply({ event: 'pet.updated', payload: pet(1, 'pending', 1) })).toBe(false);
     expect(state.apply({ event: 'pet.updated', payload: pet(1, 'available', 2) })).toBe(false);
     expect(state.petsWith('available').map((each) => each.id)).toEqual([1]);

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../../events/change-event.js';
+import type { ChangeEvent } from '../../live/resources.js';
 import { eventFrame } from '../../realtime/frames.js';
 
 function deletedPet(seq: number, padding: number): ChangeEvent {

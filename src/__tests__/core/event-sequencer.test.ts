@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../../events/change-event.js';
+import type { ChangeEvent } from '../../live/resources.js';
 import { EventSequencer } from '../../events/event-sequencer.js';
 
 /** The sequencer over an in-memory event table: events may arrive late, twice, out of order or never. */

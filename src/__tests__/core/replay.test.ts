@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../../events/change-event.js';
+import type { ChangeEvent } from '../../live/resources.js';
 import { ClientConnection } from '../../realtime/client-connection.js';
 import { replay } from '../../realtime/replay.js';
 import { FakeSocket } from '../helpers/fake-socket.js';
@@ -33,7 +33,7 @@ describe('a replay', () => {
     const stored = Array.from({ length: 2500 }, (_, index) => event(index + 1));
     const readAfter = async (after: number, limit: number) => {
       // A live event arrives while the pages are read; it is in the table too.
-      subscriber.stream.offer(event(2501), 'pets', Buffer.alloc(0));
+      subscriber.stream.offer(event(2501), 'pets', Buffer.alloc(0), undefined);
       return [...stored, event(2501)].filter((each) => each.seq > after).slice(0, limit);
     };
     await replay(subscriber, 0, readAfter);

@@ -39,6 +39,15 @@ async function ownersOrder(f: Fixture) {
   return response.json().id as number;
 }
 const fresh = () => `fresh${++counter}`;
+async function categoryId(f: Fixture) {
+  const response = await t.call({
+    method: 'POST',
+    url: '/api/v1/categories',
+    token: f.adminToken,
+    body: { name: fresh() },
+  });
+  return response.json().id as number;
+}
 
 // [anonymous, owner, other customer, admin]
 const MATRIX: Record<
@@ -58,6 +67,26 @@ const MATRIX: Record<
   'GET /api/v1/pets/{id}': {
     expect: [200, 200, 200, 200],
     call: async () => ({ url: `/api/v1/pets/${await petId()}` }),
+  },
+  'GET /api/v1/categories': {
+    expect: [200, 200, 200, 200],
+    call: async () => ({ url: '/api/v1/categories' }),
+  },
+  'GET /api/v1/categories/{id}': {
+    expect: [200, 200, 200, 200],
+    call: async (f) => ({ url: `/api/v1/categories/${await categoryId(f)}` }),
+  },
+  'POST /api/v1/categories': {
+    expect: [401, 403, 403, 201],
+    call: async () => ({ url: '/api/v1/categories', body: { name: fresh() } }),
+  },
+  'PUT /api/v1/categories/{id}': {
+    expect: [401, 403, 403, 200],
+    call: async (f) => ({ url: `/api/v1/categories/${await categoryId(f)}`, body: { name: fresh() } }),
+  },
+  'DELETE /api/v1/categories/{id}': {
+    expect: [401, 403, 403, 204],
+    call: async (f) => ({ url: `/api/v1/categories/${await categoryId(f)}` }),
   },
   'POST /api/v1/pets': {
     expect: [401, 403, 403, 201],
