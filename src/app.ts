@@ -17,6 +17,9 @@ import loadShedding from './plugins/load-shedding.js';
 import metrics from './plugins/metrics.js';
 import requestLog from './plugins/request-log.js';
 import realtime from './plugins/realtime.js';
+import eventRetention from './plugins/event-retention.js';
+import jwt from './plugins/jwt.js';
+import seeding from './plugins/seeding.js';
 import services from './plugins/services.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { authRoutes } from './routes/auth.js';
@@ -128,7 +131,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(database);
+  await app.register(jwt);
   await app.register(services);
+  await app.register(seeding);
+  await app.register(eventRetention);
   await app.register(authentication);
   await app.register(realtime);
   await app.register(cluster);

@@ -122,102 +122,58 @@ const EnvironmentSchema = z
     }
   });
 
-type Environment = z.output<typeof EnvironmentSchema>;
-
 /** Every environment variable the service reads (documented in .env.example and the README). */
 export const configVariables = Object.keys(EnvironmentSchema.shape);
 
-export interface Config {
-  env: Environment['NODE_ENV'];
-  port: number;
-  host: string;
-  nodeId: string;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  redis: { url: string; keyPrefix: string } | undefined;
-  /** Heartbeat period of this node's entry in the node registry (Redis). */
-  nodeHeartbeatMs: number;
-  /** How long a graceful shutdown may take before the process exits anyway (with code 1). */
-  shutdownTimeoutMs: number;
-  /** 503 + Retry-After past these (0 turns a check off). */
-  loadShedding: { maxEventLoopDelayMs: number; maxHeapUsedBytes: number };
-  jwt: {
-    algorithm: 'HS256' | 'RS256';
-    secret: string;
-    secretWasGenerated: boolean;
-    /** PEM files for RS256. */
-    keyFiles: { private: string; public: string } | undefined;
-    issuer: string;
-    audience: string;
-    expiresInSeconds: number;
-  };
-  refreshTokenExpiresInSeconds: number;
-  admin: { username: string; password: string } | undefined;
-  logLevel: Environment['LOG_LEVEL'];
-  seedDemoData: boolean;
-  bodyLimitBytes: number;
-  uploadMaxBytes: number;
-  rateLimit: {
-    max: number;
-    windowMs: number;
-    allowlist: string[];
-    signupMaxPerHour: number;
-    loginMaxFailures: number;
-    loginMaxFailuresPerIp: number;
-    loginFailureWindowMs: number;
-  };
-  /** Fastify's trustProxy: false, true, a hop count, or the addresses of trusted proxies. */
-  trustProxy: boolean | number | string;
-  /** Allowed browser origins for CORS: true for any, a list, or undefined for none (same origin only). */
-  corsOrigin: true | string[] | undefined;
-  /** pollIntervalMs: how often a clustered node reads the event table while Redis pub/sub is unavailable. */
-  events: { retention: number; pruneIntervalMs: number; pollIntervalMs: number };
-  websocket: {
-    maxConnectionsPerIp: number;
-    messagesPerMinute: number;
-    messageBurst: number;
-    maxFrameBytes: number;
-    allowedOrigins: string[] | undefined;
-    pingIntervalMs: number;
-    requestTimeoutMs: number;
-    maxQueuedMessages: number;
-  };
+/** The sign-up limit's window: the variable sets how many per hour. */
+const SIGNUP_WINDOW_MS = 3_600_000;
+
+/**
+ * What the configuration takes from the machine it starts on, read once at start-up (`startupFacts`) and passed
+ * in, so that parsing has no side effects and the same input always gives the same configuration.
+ */
+export interface StartupFacts {
+  hostname: string;
+  pid: number;
+  heapSizeLimitBytes: number;
+  /** The HS256 secret of this run when JWT_SECRET is not set. */
+  generatedSecret: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Reads the environment once; throws a ConfigError naming every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvironmentSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  }
-  const env = parsed.data;
+export function startupFacts(): StartupFacts {
   return {
+    hostname: hostname(),
+    pid: process.pid,
+    heapSizeLimitBytes: getHeapStatistics().heap_size_limit,
+    generatedSecret: randomBytes(48).toString('base64url'),
+  };
+}
+
+/** The environment, validated, grouped by concern: the `Config` type is this schema's output. */
+function configSchema(facts: StartupFacts) {
+  return EnvironmentSchema.transform((env) => ({
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
-    nodeId: env.NODE_ID ?? `${hostname()}-${process.pid}`,
+    nodeId: env.NODE_ID ?? `${facts.hostname}-${facts.pid}`,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
+    /** Heartbeat period of this node's entry in the node registry (Redis). */
     nodeHeartbeatMs: env.NODE_HEARTBEAT_MS,
+    /** How long a graceful shutdown may take before the process exits anyway (with code 1). */
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    /** 503 + Retry-After past these (0 turns a check off). */
     loadShedding: {
       maxEventLoopDelayMs: env.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
       // By default, shed load before V8 runs out of heap and the process dies.
-      maxHeapUsedBytes:
-        env.LOAD_SHED_MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+      maxHeapUsedBytes: env.LOAD_SHED_MAX_HEAP_USED_BYTES ?? Math.floor(facts.heapSizeLimitBytes * 0.9),
     },
     jwt: {
       algorithm: env.JWT_ALGORITHM,
-      secret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+      secret: env.JWT_SECRET ?? facts.generatedSecret,
       secretWasGenerated: env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET,
+      /** PEM files for RS256. */
       keyFiles:
         env.JWT_PRIVATE_KEY_FILE && env.JWT_PUBLIC_KEY_FILE
           ? { private: env.JWT_PRIVATE_KEY_FILE, public: env.JWT_PUBLIC_KEY_FILE }
@@ -235,17 +191,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: env.SEED_DEMO_DATA,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    /** Requests per address and window, on every route (RATE_LIMIT_*). */
     rateLimit: {
       max: env.RATE_LIMIT_MAX,
       windowMs: env.RATE_LIMIT_WINDOW_MS,
       allowlist: env.RATE_LIMIT_ALLOWLIST,
-      signupMaxPerHour: env.SIGNUP_RATE_LIMIT_MAX,
-      loginMaxFailures: env.LOGIN_MAX_FAILURES,
-      loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
-      loginFailureWindowMs: env.LOGIN_FAILURE_WINDOW_MS,
     },
+    /** Sign-ups per address and hour (SIGNUP_RATE_LIMIT_MAX). */
+    signupLimit: { max: env.SIGNUP_RATE_LIMIT_MAX, windowMs: SIGNUP_WINDOW_MS },
+    /** Failed sign-ins before a username or an address is locked out for the window (LOGIN_*). */
+    loginThrottle: {
+      maxFailuresPerUser: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      windowMs: env.LOGIN_FAILURE_WINDOW_MS,
+      allowlist: env.RATE_LIMIT_ALLOWLIST,
+    },
+    /** Fastify's trustProxy: false, true, a hop count, or the addresses of trusted proxies. */
     trustProxy: env.TRUST_PROXY,
+    /** Allowed browser origins for CORS: true for any, a list, or undefined for none (same origin only). */
     corsOrigin: env.CORS_ORIGIN,
+    /** pollIntervalMs: how often a clustered node reads the event table while Redis pub/sub is unavailable. */
     events: {
       retention: env.EVENT_RETENTION,
       pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS,
@@ -261,5 +226,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       requestTimeoutMs: env.WS_REQUEST_TIMEOUT_MS,
       maxQueuedMessages: env.WS_MAX_QUEUED_MESSAGES,
     },
-  };
+  }));
+}
+
+export type Config = z.output<ReturnType<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv, facts: StartupFacts): Config {
+  const parsed = configSchema(facts).safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  return parsed.data;
 }

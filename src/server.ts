@@ -1,10 +1,10 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, startupFacts, type Config } from './config.js';
 
 function readConfig(): Config {
   try {
-    return loadConfig();
+    return loadConfig(process.env, startupFacts());
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

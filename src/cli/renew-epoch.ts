@@ -3,12 +3,12 @@
  * so that every client resuming with a seq of the old log is told to resync instead of being handed events
  * that are not the ones it missed. Run it with the nodes stopped, with the same DATABASE_URL / DATA_DIR.
  */
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, startupFacts } from '../config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { ChangeFeed } from '../events/change-feed.js';
 
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, startupFacts());
   const handle = openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

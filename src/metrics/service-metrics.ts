@@ -1,7 +1,8 @@
 import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LIVE_RESOURCES, type ChangeEvent } from '../live/resources.js';
+import { registerObservedGauge, type GaugeReader, type ObservedGauge } from './observed-gauges.js';
 
 /** Seconds; from a cached read to a slow upload. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -43,6 +44,7 @@ export class ServiceMetrics {
   private readonly deliveryDelay;
   private readonly backfills;
   private readonly resyncs;
+  private readonly clusterMessages;
 
   constructor(
     nodeId: string,
@@ -51,22 +53,10 @@ export class ServiceMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });
-    this.gauge(
-      'v8_heap_size_limit_bytes',
-      'The V8 heap limit of this process',
-      () => getHeapStatistics().heap_size_limit,
-    );
-    new Gauge({
-      name: 'system_load_average',
-      help: 'The machine load average over 1, 5 and 15 minutes',
-      labelNames: ['window'],
-      registers,
-      collect() {
-        const [one, five, fifteen] = loadavg();
-        this.set({ window: '1m' }, one ?? 0);
-        this.set({ window: '5m' }, five ?? 0);
-        this.set({ window: '15m' }, fifteen ?? 0);
-      },
+    this.observe('v8_heap_size_limit_bytes', () => getHeapStatistics().heap_size_limit);
+    this.observe('system_load_average', () => {
+      const [one = 0, five = 0, fifteen = 0] = loadavg();
+      return { '1m': one, '5m': five, '15m': fifteen };
     });
 
     const http = ['method', 'route', 'status_code'] as const;
@@ -174,6 +164,12 @@ export class ServiceMetrics {
       help: 'Times missing events were read back from the event table (gaps, polling)',
       registers,
     });
+    this.clusterMessages = new Counter({
+      name: 'cluster_messages_received_total',
+      help: 'Messages received from other nodes over Redis pub/sub',
+      labelNames: ['channel'],
+      registers,
+    });
     this.resyncs = new Counter({
       name: 'change_feed_resyncs_total',
       help: 'Subscriptions refused with RESYNC_REQUIRED (since is older than the retention)',
@@ -190,18 +186,16 @@ export class ServiceMetrics {
     for (const result of ['success', 'invalid', 'reused'])
       this.authAttempts.inc({ kind: 'refresh', result }, 0);
     for (const reason of INVALID_MESSAGE_REASONS) this.wsInvalid.inc({ reason }, 0);
+    for (const channel of ['events', 'revocations']) this.clusterMessages.inc({ channel }, 0);
   }
 
-  /** A gauge whose value is read at scrape time. */
-  gauge(name: string, help: string, read: () => number | Promise<number>): void {
-    new Gauge({
-      name,
-      help,
-      registers: [this.registry],
-      async collect() {
-        this.set(await read());
-      },
-    });
+  /** Supplies the reader of one of the gauges declared in `OBSERVED_GAUGES`, read at scrape time. */
+  observe<Name extends ObservedGauge>(name: Name, read: GaugeReader<Name>): void {
+    registerObservedGauge(this.registry, name, read);
+  }
+
+  clusterMessageReceived(channel: 'events' | 'revocations'): void {
+    this.clusterMessages.inc({ channel });
   }
 
   httpRequest(labels: { method: string; route: string; status_code: string }, seconds: number): void {

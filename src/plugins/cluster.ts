@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import fp from 'fastify-plugin';
-import { Counter, Gauge } from 'prom-client';
 import { ClusterBus } from '../cluster/cluster-bus.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
 import type { BreakerState } from '../cluster/redis-breaker.js';
@@ -10,6 +9,7 @@ import './fastify-decorations.js';
 
 const BREAKER_LEVEL: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+const FANOUT_MODES = ['local', 'pubsub', 'polling'] as const;
 
 /**
  * Cluster mode: with PostgreSQL and Redis, events and session revocations travel between nodes over Redis
@@ -27,13 +27,6 @@ export default fp(
       log.info('Redis is set but the database is SQLite: events stay on this node');
     }
 
-    const received = new Counter({
-      name: 'cluster_messages_received_total',
-      help: 'Messages received from other nodes over Redis pub/sub',
-      labelNames: ['channel'],
-      registers: [app.metrics.registry],
-    });
-    for (const channel of ['events', 'revocations']) received.inc({ channel }, 0);
     const bus = clustered
       ? new ClusterBus(
           redisBreaker,
@@ -44,7 +37,7 @@ export default fp(
             nodeId: config.nodeId,
             keyPrefix: config.redis?.keyPrefix ?? '',
             pollIntervalMs: config.events.pollIntervalMs,
-            onPubsubMessage: (channel) => received.inc({ channel }),
+            onPubsubMessage: (channel) => app.metrics.clusterMessageReceived(channel),
             onPublished: (channel) => channel === 'events' && app.metrics.eventPublished(),
           },
           log,
@@ -88,28 +81,13 @@ export default fp(
       registry,
     });
 
-    app.metrics.gauge('cluster_nodes', 'Live nodes in the node registry (1 when alone)', () =>
-      registry.count().catch(() => 0),
+    app.metrics.observe('cluster_nodes', () => registry.count().catch(() => 0));
+    app.metrics.observe('redis_circuit_breaker_state', () =>
+      redisBreaker ? BREAKER_LEVEL[redisBreaker.state] : undefined,
     );
-    new Gauge({
-      name: 'redis_circuit_breaker_state',
-      help: 'State of the circuit breaker around Redis: 0 closed, 1 half-open, 2 open',
-      registers: [app.metrics.registry],
-      collect() {
-        if (redisBreaker) this.set(BREAKER_LEVEL[redisBreaker.state]);
-      },
-    });
-    new Gauge({
-      name: 'cluster_event_fanout',
-      help: 'How events from other nodes arrive (1 for the current mode)',
-      labelNames: ['mode'],
-      registers: [app.metrics.registry],
-      collect() {
-        for (const mode of ['local', 'pubsub', 'polling'] as const) {
-          this.set({ mode }, app.cluster.fanout === mode ? 1 : 0);
-        }
-      },
-    });
+    app.metrics.observe('cluster_event_fanout', () =>
+      Object.fromEntries(FANOUT_MODES.map((mode) => [mode, app.cluster.fanout === mode ? 1 : 0])),
+    );
 
     app.addHook('onReady', async () => {
       bus?.start();

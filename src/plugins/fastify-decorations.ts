@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { RateLimitScope, ServiceMetrics } from '../metrics/service-metrics.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Actor } from '../services/access.js';
+import type { TokenSigner } from '../services/auth-service.js';
 import type { RealtimeGateway } from '../realtime/gateway.js';
 import type { Services } from '../services/container.js';
 
@@ -12,6 +13,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     database: DatabaseHandle;
+    /** Signs and verifies access tokens (plugins/jwt.ts). */
+    tokenSigner: TokenSigner;
     services: Services;
     realtime: RealtimeGateway;
     /** The shared Redis connection, when REDIS_URL is set. */

@@ -2,7 +2,6 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { ForbiddenError, RateLimitedError } from '../errors.js';
-import { startPruning } from '../events/retention.js';
 import { RealtimeGateway } from '../realtime/gateway.js';
 import { asyncApiDocument } from '../realtime/asyncapi.js';
 import './fastify-decorations.js';
@@ -28,19 +27,8 @@ export default fp(
       await gateway.close();
       await new Promise((resolve) => app.websocketServer.close(resolve));
     });
-    app.metrics.gauge('ws_connections', 'Open WebSocket connections', () => gateway.connectionCount);
-    app.metrics.gauge(
-      'ws_outbound_queue_depth',
-      'Notifications waiting in the outbound queues of all sockets',
-      () => gateway.queuedNotifications,
-    );
-    const stopPruning = startPruning(
-      app.services.feed,
-      app.database.db,
-      { retention: config.events.retention, intervalMs: config.events.pruneIntervalMs },
-      app.log,
-    );
-    app.addHook('onClose', async () => stopPruning());
+    app.metrics.observe('ws_connections', () => gateway.connectionCount);
+    app.metrics.observe('ws_outbound_queue_depth', () => gateway.queuedNotifications);
 
     const allowed = config.websocket.allowedOrigins;
     app.get(

@@ -33,7 +33,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const pair = await auth.login(request.query, request.ip);
       return reply
         .header('x-expires-after', pair.expiresAfter)
-        .header('x-rate-limit', String(app.config.rateLimit.loginMaxFailures))
+        .header('x-rate-limit', String(app.config.loginThrottle.maxFailuresPerUser))
         .send(pair);
     },
   });

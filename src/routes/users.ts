@@ -16,7 +16,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/users', {
     config: {
-      rateLimit: { max: app.config.rateLimit.signupMaxPerHour, timeWindow: 3_600_000 },
+      rateLimit: { max: app.config.signupLimit.max, timeWindow: app.config.signupLimit.windowMs },
       rateLimitScope: 'signup',
     },
     schema: {

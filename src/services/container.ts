@@ -62,12 +62,7 @@ export function createServices(
     refreshTokenSeconds: config.refreshTokenExpiresInSeconds,
   };
   const throttle = new LoginThrottle(
-    {
-      maxFailuresPerUser: config.rateLimit.loginMaxFailures,
-      maxFailuresPerIp: config.rateLimit.loginMaxFailuresPerIp,
-      windowMs: config.rateLimit.loginFailureWindowMs,
-      allowlist: config.rateLimit.allowlist,
-    },
+    config.loginThrottle,
     redis && config.redis
       ? new RedisFailureStore(redis, `${config.redis.keyPrefix}login-failures:`)
       : new MemoryFailureStore(),

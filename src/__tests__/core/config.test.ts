@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../config.js';
+import { ConfigError, loadConfig as loadConfigWith, startupFacts } from '../../config.js';
+
+/** As the server does: facts read at start-up, here one start per call. */
+const loadConfig = (env: Record<string, string>) => loadConfigWith(env, startupFacts());
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -102,5 +105,34 @@ describe('configuration', () => {
         .map((problem) => problem.split(' ')[0])
         .sort(),
     ).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+  it('parses without side effects: what depends on the machine comes in as start-up facts', () => {
+    const facts = { hostname: 'box', pid: 42, heapSizeLimitBytes: 1000, generatedSecret: 's'.repeat(64) };
+    const first = loadConfigWith({}, facts);
+    expect(loadConfigWith({}, facts)).toEqual(first);
+    expect(first).toMatchObject({
+      nodeId: 'box-42',
+      loadShedding: { maxHeapUsedBytes: 900 },
+      jwt: { secret: 's'.repeat(64), secretWasGenerated: true },
+    });
+  });
+
+  it('groups the limits by what they limit', () => {
+    const config = loadConfig({
+      RATE_LIMIT_MAX: '50',
+      RATE_LIMIT_ALLOWLIST: '10.0.0.1',
+      SIGNUP_RATE_LIMIT_MAX: '3',
+      LOGIN_MAX_FAILURES: '4',
+      LOGIN_MAX_FAILURES_PER_IP: '9',
+      LOGIN_FAILURE_WINDOW_MS: '60000',
+    });
+    expect(config.rateLimit).toEqual({ max: 50, windowMs: 60_000, allowlist: ['10.0.0.1'] });
+    expect(config.signupLimit).toEqual({ max: 3, windowMs: 3_600_000 });
+    expect(config.loginThrottle).toEqual({
+      maxFailuresPerUser: 4,
+      maxFailuresPerIp: 9,
+      windowMs: 60_000,
+      allowlist: ['10.0.0.1'],
+    });
   });
 });

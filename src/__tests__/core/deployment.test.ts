@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { parse, parseAllDocuments } from 'yaml';
-import { configVariables, loadConfig } from '../../config.js';
+import { configVariables, loadConfig, startupFacts } from '../../config.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** The deployment files are checked against the service they deploy, not only for syntax. */
@@ -61,10 +61,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const all = await manifests();
     const pod = byKind(all, 'Deployment').spec.template.spec;
     const [container] = pod.containers;
-    const shutdownMs = loadConfig({
-      ...byKind(all, 'ConfigMap').data,
-      JWT_SECRET: 'x'.repeat(32),
-    }).shutdownTimeoutMs;
+    const shutdownMs = loadConfig(
+      { ...byKind(all, 'ConfigMap').data, JWT_SECRET: 'x'.repeat(32) },
+      startupFacts(),
+    ).shutdownTimeoutMs;
     const preStopSeconds = container.lifecycle.preStop.sleep.seconds;
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(shutdownMs + preStopSeconds * 1000);
     expect(pod.securityContext.runAsNonRoot).toBe(true);

@@ -19,6 +19,8 @@ const BROKEN: Array<[file: string, code: string]> = [
   ['src/live/example.ts', "import { petsRoutes } from '../routes/pets.js';"],
   ['src/client/example.ts', "import { errorCatalog } from '../errors.js';"],
   ['src/board/example.ts', "import { errorCatalog } from '../errors.js';"],
+  ['src/plugins/example.ts', "import { Counter } from 'prom-client';"],
+  ['src/cluster/example.ts', "import { Gauge } from 'prom-client';"],
 ];
 
 describe('import boundaries', () => {

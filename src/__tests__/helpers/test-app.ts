@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../app.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig, startupFacts } from '../../config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { DocumentedStatusTracker } from './documented-statuses.js';
 
@@ -50,24 +50,27 @@ export async function startTestApp(
   const database = options.sharedDatabase ?? (await createTestDatabase());
   const dropDatabase = options.sharedDatabase ? async () => {} : () => database.drop();
   const config = () =>
-    loadConfig({
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      ...(database.url ? { DATABASE_URL: database.url } : {}),
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      SEED_DEMO_DATA: 'false',
-      JWT_SECRET: 'a-secret-for-tests-only-0123456789abcdef',
-      // Suites send thousands of requests from one address; the limits have tests of their own.
-      RATE_LIMIT_MAX: '1000000',
-      SIGNUP_RATE_LIMIT_MAX: '1000000',
-      LOGIN_MAX_FAILURES: '1000000',
-      LOGIN_MAX_FAILURES_PER_IP: '1000000',
-      // A worker starved by the machine's other suites must not shed its own test's requests (tested alone).
-      LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
-      LOG_LEVEL: 'silent',
-      ...env,
-    });
+    loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        ...(database.url ? { DATABASE_URL: database.url } : {}),
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        SEED_DEMO_DATA: 'false',
+        JWT_SECRET: 'a-secret-for-tests-only-0123456789abcdef',
+        // Suites send thousands of requests from one address; the limits have tests of their own.
+        RATE_LIMIT_MAX: '1000000',
+        SIGNUP_RATE_LIMIT_MAX: '1000000',
+        LOGIN_MAX_FAILURES: '1000000',
+        LOGIN_MAX_FAILURES_PER_IP: '1000000',
+        // A worker starved by the machine's other suites must not shed its own test's requests (tested alone).
+        LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
+      startupFacts(),
+    );
   const build = () =>
     buildApp(
       options.logStream
