@@ -128,6 +128,18 @@ export const RateLimitedError = defineError(
   '%s',
   'Too many requests; wait for Retry-After',
 );
+/**
+ * Sign-in refused after too many failures (RATE_LIMITED), with when to try again (sent as Retry-After). A class
+ * of its own rather than a subclass of `RateLimitedError`, whose `instanceof` matches by code.
+ */
+export class SignInThrottledError extends Error {
+  readonly statusCode = 429;
+  readonly code = 'RATE_LIMITED';
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many failed sign-ins; try again later');
+  }
+}
 // 5xx
 catalogCode('INTERNAL_ERROR', 500, 'Something went wrong on our side');
 export const NotReadyError = defineError('NOT_READY', 503, 'This node is not ready to serve traffic');

@@ -1,7 +1,13 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { invalidInput, RouteNotFoundError, toErrorBody, type ErrorBody } from '../errors.js';
+import {
+  invalidInput,
+  RouteNotFoundError,
+  SignInThrottledError,
+  toErrorBody,
+  type ErrorBody,
+} from '../errors.js';
 
 /** Fastify's and plugins' own error codes, mapped onto the API's stable codes. */
 const FRAMEWORK_CODES: Record<string, { statusCode: number; code: string }> = {
@@ -37,8 +43,7 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const body = describe(error);
-      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+      if (error instanceof SignInThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
       if (body.code === 'INTERNAL_ERROR') {
         request.log.error({ err: error }, 'request failed');
       } else if (body.statusCode >= 500) {

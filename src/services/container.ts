@@ -1,4 +1,5 @@
 import type { RedisBreaker } from '../cluster/redis-breaker.js';
+import { RedisFailureStore } from '../cluster/redis-failure-store.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
@@ -13,7 +14,7 @@ import { UsersRepository } from '../repositories/users-repository.js';
 import { AuthService, type TokenSigner } from './auth-service.js';
 import { CategoriesService } from './categories-service.js';
 import { ImageStore } from './image-store.js';
-import { LoginThrottle, MemoryFailureStore, RedisFailureStore } from './login-throttle.js';
+import { LoginThrottle, MemoryFailureStore } from './login-throttle.js';
 import { OrdersService } from './orders-service.js';
 import { PetsService } from './pets-service.js';
 import { Transactor } from './transactor.js';

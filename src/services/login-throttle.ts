@@ -1,5 +1,4 @@
-import type { RedisBreaker } from '../cluster/redis-breaker.js';
-import { RateLimitedError } from '../errors.js';
+import { SignInThrottledError } from '../errors.js';
 
 export interface LoginThrottleSettings {
   maxFailuresPerUser: number;
@@ -8,14 +7,14 @@ export interface LoginThrottleSettings {
   allowlist: string[];
 }
 
-interface Window {
+export interface FailureWindow {
   failures: number;
   resetInMs: number;
 }
 
 /** Where failure counts live: this process alone, or Redis so that every node counts together. */
 export interface FailureStore {
-  read(key: string): Promise<Window | undefined>;
+  read(key: string): Promise<FailureWindow | undefined>;
   increment(key: string, windowMs: number): Promise<void>;
   forget(key: string): Promise<void>;
 }
@@ -23,7 +22,7 @@ export interface FailureStore {
 export class MemoryFailureStore implements FailureStore {
   private readonly windows = new Map<string, { failures: number; resetAt: number }>();
 
-  async read(key: string): Promise<Window | undefined> {
+  async read(key: string): Promise<FailureWindow | undefined> {
     const window = this.windows.get(key);
     const now = Date.now();
     return window && window.resetAt > now
@@ -46,35 +45,6 @@ export class MemoryFailureStore implements FailureStore {
   }
 }
 
-/** Fixed windows in Redis: INCR, and an expiry set by the first failure of the window. */
-export class RedisFailureStore implements FailureStore {
-  constructor(
-    private readonly redis: RedisBreaker,
-    private readonly prefix: string,
-  ) {}
-
-  async read(key: string): Promise<Window | undefined> {
-    const [count, ttl] = await this.redis.run((redis) =>
-      Promise.all([redis.get(this.prefix + key), redis.pttl(this.prefix + key)]),
-    );
-    return count === null || ttl <= 0 ? undefined : { failures: Number(count), resetInMs: ttl };
-  }
-
-  async increment(key: string, windowMs: number): Promise<void> {
-    await this.redis.run((redis) =>
-      redis
-        .multi()
-        .incr(this.prefix + key)
-        .pexpire(this.prefix + key, windowMs, 'NX')
-        .exec(),
-    );
-  }
-
-  async forget(key: string): Promise<void> {
-    await this.redis.run((redis) => redis.del(this.prefix + key));
-  }
-}
-
 /**
  * Slows password guessing: failed sign-ins are counted per username and per client address in a fixed window;
  * past either limit, sign-in is refused with 429 until the window ends, even with the right password.
@@ -92,9 +62,7 @@ export class LoginThrottle {
     for (const [key, limit] of this.keys(ip, username)) {
       const window = await this.store.read(key).catch(() => undefined);
       if (window && window.failures >= limit) {
-        throw Object.assign(new RateLimitedError('Too many failed sign-ins; try again later'), {
-          retryAfterSeconds: Math.ceil(window.resetInMs / 1000),
-        });
+        throw new SignInThrottledError(Math.ceil(window.resetInMs / 1000));
       }
     }
   }
