@@ -42,8 +42,8 @@ export default tseslint.config(
   // Import boundaries between the layers of src/ (docs/ARCHITECTURE.md): who may import whom.
   ...boundaries({
     'src/routes/**': {
-      patterns: ['**/repositories/*', '**/db/*'],
-      message: 'Routes call services; only services and repositories touch the database.',
+      patterns: ['**/repositories/*', '**/db/*', '**/services/access.js'],
+      message: 'Routes call services: only services touch the database or decide who may do what.',
     },
     'src/realtime/**': {
       patterns: ['**/repositories/*', '**/db/*', '**/routes/*'],
@@ -61,7 +61,11 @@ export default tseslint.config(
       patterns: ['../*'],
       message: 'The typed client is published alone: it imports nothing of the server.',
     },
-    'src/{cluster,db,plugins,repositories}/**': { patterns: [] },
+    'src/cluster/**': {
+      patterns: ['**/services/access.js'],
+      message: 'Who may do what is decided in services.',
+    },
+    'src/{db,plugins,repositories}/**': { patterns: [] },
     src: { patterns: [] },
     'src/board/**': {
       patterns: ['../*', '!../client'],

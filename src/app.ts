@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import authentication from './plugins/authentication.js';
+import conditionalRequests from './plugins/conditional-requests.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import rateLimit from './plugins/rate-limit.js';
@@ -136,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(seeding);
   await app.register(eventRetention);
   await app.register(authentication);
+  await app.register(conditionalRequests);
   await app.register(realtime);
   await app.register(cluster);
 

@@ -8,6 +8,7 @@ import type { Actor } from '../services/access.js';
 import type { TokenSigner } from '../services/auth-service.js';
 import type { RealtimeGateway } from '../realtime/gateway.js';
 import type { Services } from '../services/container.js';
+import type { ExpectedVersions } from '../services/preconditions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,5 +37,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */
     principal: Actor;
+    /** The versions `If-Match` accepts (undefined: any), for the service to check (plugins/conditional-requests.ts). */
+    expectedVersions: ExpectedVersions;
   }
 }

@@ -5,7 +5,16 @@ import './fastify-decorations.js';
 /** Builds the services over the database, for both doors. */
 export default fp(
   async (app) => {
-    const services = createServices(app.database, app.config, app.tokenSigner, app.redisBreaker, app.metrics);
+    // The node registry comes later (plugins/cluster.ts), before the first request.
+    const liveNodes = () => app.cluster.registry.list();
+    const services = createServices(
+      app.database,
+      app.config,
+      app.tokenSigner,
+      app.redisBreaker,
+      app.metrics,
+      liveNodes,
+    );
     app.decorate('services', services);
     services.feed.onCommitted((event) => app.metrics.eventCommitted(event));
     app.metrics.observe('auth_sessions_active', () => services.auth.countLiveSessions().catch(() => 0));

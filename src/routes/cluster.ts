@@ -28,6 +28,6 @@ export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
       security: signedIn,
       response: { 200: z.object({ nodes: z.array(NodeSchema) }), ...errorResponses(401, 403, 503) },
     },
-    handler: async (request) => ({ nodes: await app.cluster.registry.list(request.principal) }),
+    handler: async (request) => ({ nodes: await app.services.operations.clusterNodes(request.principal) }),
   });
 };

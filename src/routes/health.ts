@@ -46,8 +46,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   const redisState = async (): Promise<'ok' | 'down' | 'disabled'> => {
-    if (!app.redis) return 'disabled';
-    return app.redis.ping().then(
+    if (!app.redisBreaker) return 'disabled';
+    return app.redisBreaker.ping().then(
       () => 'ok' as const,
       () => 'down' as const,
     );

@@ -12,7 +12,6 @@ import {
   PetPatchSchema,
   PetSchema,
 } from '../schemas/pets.js';
-import { parseIfMatch } from '../services/preconditions.js';
 import { errorResponses, NoContent, sendAtSeq, sendNoContent, sendVersioned, signedIn } from './http.js';
 
 const PetParams = z.object({ id: IdParamSchema });
@@ -89,10 +88,9 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: PetSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
     },
     handler: async (request, reply) => {
-      const expected = parseIfMatch(request.headers['if-match']);
       return sendVersioned(
         reply,
-        await pets.replace(request.principal, request.params.id, request.body, expected),
+        await pets.replace(request.principal, request.params.id, request.body, request.expectedVersions),
       );
     },
   });
@@ -109,10 +107,9 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: PetSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
     },
     handler: async (request, reply) => {
-      const expected = parseIfMatch(request.headers['if-match']);
       return sendVersioned(
         reply,
-        await pets.patch(request.principal, request.params.id, request.body, expected),
+        await pets.patch(request.principal, request.params.id, request.body, request.expectedVersions),
       );
     },
   });
@@ -128,8 +125,10 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 409, 412) },
     },
     handler: async (request, reply) => {
-      const expected = parseIfMatch(request.headers['if-match']);
-      return sendNoContent(reply, await pets.delete(request.principal, request.params.id, expected));
+      return sendNoContent(
+        reply,
+        await pets.delete(request.principal, request.params.id, request.expectedVersions),
+      );
     },
   });
 

@@ -9,7 +9,6 @@ import {
   OrderStatusUpdateSchema,
 } from '../schemas/orders.js';
 import { InventorySchema } from '../schemas/pets.js';
-import { parseIfMatch } from '../services/preconditions.js';
 import { errorResponses, NoContent, sendAtSeq, sendNoContent, sendVersioned, signedIn } from './http.js';
 
 const OrderParams = z.object({ orderId: IdParamSchema });
@@ -79,12 +78,11 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
     },
     handler: async (request, reply) => {
-      const expected = parseIfMatch(request.headers['if-match']);
       const result = await orders.updateStatus(
         request.principal,
         request.params.orderId,
         request.body.status,
-        expected,
+        request.expectedVersions,
       );
       return sendVersioned(reply, result);
     },
@@ -101,8 +99,10 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: NoContent, ...errorResponses(400, 401, 404, 409, 412) },
     },
     handler: async (request, reply) => {
-      const expected = parseIfMatch(request.headers['if-match']);
-      return sendNoContent(reply, await orders.cancel(request.principal, request.params.orderId, expected));
+      return sendNoContent(
+        reply,
+        await orders.cancel(request.principal, request.params.orderId, request.expectedVersions),
+      );
     },
   });
 };

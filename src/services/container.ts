@@ -1,5 +1,6 @@
 import type { RedisBreaker } from '../cluster/redis-breaker.js';
 import { RedisFailureStore } from '../cluster/redis-failure-store.js';
+import type { NodeInfo } from '../cluster/node-registry.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
@@ -15,6 +16,7 @@ import { AuthService, type TokenSigner } from './auth-service.js';
 import { CategoriesService } from './categories-service.js';
 import { ImageStore } from './image-store.js';
 import { LoginThrottle, MemoryFailureStore } from './login-throttle.js';
+import { OperationsService } from './operations-service.js';
 import { OrdersService } from './orders-service.js';
 import { PetsService } from './pets-service.js';
 import { Transactor } from './transactor.js';
@@ -28,6 +30,7 @@ export interface Services {
   orders: OrdersService;
   users: UsersService;
   auth: AuthService;
+  operations: OperationsService;
 }
 
 /** Wires repositories into services; both doors (REST and WebSocket) use the same instances. */
@@ -37,6 +40,7 @@ export function createServices(
   signer: TokenSigner,
   redis: RedisBreaker | undefined,
   metrics: ServiceMetrics,
+  liveNodes: () => Promise<NodeInfo[]>,
 ): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();
@@ -81,5 +85,14 @@ export function createServices(
       if (attempt.result === 'locked') metrics.rateLimited('login');
     },
   );
-  return { feed, revocations, pets, categories, orders, users, auth };
+  return {
+    feed,
+    revocations,
+    pets,
+    categories,
+    orders,
+    users,
+    auth,
+    operations: new OperationsService(liveNodes),
+  };
 }

@@ -20,6 +20,8 @@ const BROKEN: Array<[file: string, code: string]> = [
   ['src/client/example.ts', "import { errorCatalog } from '../errors.js';"],
   ['src/board/example.ts', "import { errorCatalog } from '../errors.js';"],
   ['src/plugins/example.ts', "import { Counter } from 'prom-client';"],
+  ['src/routes/example.ts', "import { requireAdmin } from '../services/access.js';"],
+  ['src/cluster/example.ts', "import { requireAdmin } from '../services/access.js';"],
   ['src/cluster/example.ts', "import { Gauge } from 'prom-client';"],
 ];
 
