@@ -22,14 +22,9 @@ import eventRetention from './plugins/event-retention.js';
 import jwt from './plugins/jwt.js';
 import seeding from './plugins/seeding.js';
 import services from './plugins/services.js';
-import { clusterRoutes } from './routes/cluster.js';
-import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
-import { categoriesRoutes } from './routes/categories.js';
-import { petsRoutes } from './routes/pets.js';
+import { API_ROUTES } from './routes/index.js';
 import { responseSerializerCompiler } from './routes/response-serializer.js';
-import { storeRoutes } from './routes/store.js';
-import { usersRoutes } from './routes/users.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -145,12 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(liveBoard);
   await app.register(
     async (api) => {
-      await api.register(petsRoutes);
-      await api.register(categoriesRoutes);
-      await api.register(storeRoutes);
-      await api.register(usersRoutes);
-      await api.register(authRoutes);
-      await api.register(clusterRoutes);
+      for (const group of API_ROUTES) await api.register(group.routes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { API_ROUTES } from '../routes/index.js';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { errorCatalog } from '../errors.js';
 
@@ -36,14 +37,7 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: 'Pet Store API', version: '1.0.0', description },
-        tags: [
-          { name: 'pets', description: 'Everything about the pets' },
-          { name: 'categories', description: 'The categories pets are sorted into' },
-          { name: 'store', description: 'Inventory and orders' },
-          { name: 'users', description: 'Accounts' },
-          { name: 'auth', description: 'Signing in and out' },
-          { name: 'operations', description: 'Health, readiness and the nodes of the cluster' },
-        ],
+        tags: API_ROUTES.map((group) => group.tag),
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },
