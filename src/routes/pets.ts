@@ -15,6 +15,13 @@ import {
 import { errorResponses, NoContent, sendAtSeq, sendNoContent, sendVersioned, signedIn } from './http.js';
 
 const PetParams = z.object({ id: IdParamSchema });
+/** What every admin change of one pet declares: who, which pet, and If-Match. */
+const petChange = {
+  tags: ['pets'],
+  security: signedIn,
+  params: PetParams,
+  headers: IfMatchHeadersSchema,
+};
 const ImageParams = z.object({ id: IdParamSchema, imageId: IdParamSchema });
 
 export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -78,12 +85,9 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/pets/:id', {
     schema: {
-      tags: ['pets'],
+      ...petChange,
       summary: 'Replace a pet (admin)',
       description: 'Omitted optional fields take their defaults. Honours If-Match.',
-      security: signedIn,
-      params: PetParams,
-      headers: IfMatchHeadersSchema,
       body: PetInputSchema,
       response: { 200: PetSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
     },
@@ -97,12 +101,9 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/pets/:id', {
     schema: {
-      tags: ['pets'],
+      ...petChange,
       summary: 'Change some fields of a pet (admin)',
       description: 'A pet held by an open order keeps its status (409 PET_HAS_OPEN_ORDER). Honours If-Match.',
-      security: signedIn,
-      params: PetParams,
-      headers: IfMatchHeadersSchema,
       body: PetPatchSchema,
       response: { 200: PetSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415) },
     },
@@ -116,12 +117,9 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/pets/:id', {
     schema: {
-      tags: ['pets'],
+      ...petChange,
       summary: 'Delete a pet (admin)',
       description: 'Refused with 409 PET_HAS_OPEN_ORDER while an open order holds the pet. Honours If-Match.',
-      security: signedIn,
-      params: PetParams,
-      headers: IfMatchHeadersSchema,
       response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 409, 412) },
     },
     handler: async (request, reply) => {
