@@ -11,8 +11,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
-import { initialSchema } from './migrations/0001-initial.js';
-import { eventLogEpoch } from './migrations/0002-event-log-epoch.js';
+import { migrationsFor } from './migrations/index.js';
 import type { Database } from './types.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -96,7 +95,7 @@ export function openDatabase(options: {
 }
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<void> {
-  const migrations = { '0001-initial': initialSchema(handle.engine), '0002-event-log-epoch': eventLogEpoch };
+  const migrations = migrationsFor(handle.engine);
   const migrator = new Migrator({
     db: handle.db,
     provider: { getMigrations: async () => migrations },
