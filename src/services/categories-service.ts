@@ -1,3 +1,4 @@
+import type { Executor } from '../db/executor.js';
 import { CategoryExistsError, CategoryInUseError, CategoryNotFoundError } from '../errors.js';
 import type { CategoriesRepository } from '../repositories/categories-repository.js';
 import type { PetsRepository } from '../repositories/pets-repository.js';
@@ -63,7 +64,7 @@ export class CategoriesService {
     });
   }
 
-  private async mustFind(tx: Parameters<CategoriesRepository['findById']>[0], id: number): Promise<Category> {
+  private async mustFind(tx: Executor, id: number): Promise<Category> {
     const category = await this.categories.findById(tx, id);
     if (!category) throw new CategoryNotFoundError(id);
     return category;
