@@ -26,15 +26,16 @@ export default fp(
     app.addHook('preClose', async () => {
       draining = true;
     });
-    app.addHook('onRequest', async (_request, reply) => {
-      if (!draining) return;
+    app.addHook('onRequest', (_request, reply, done) => {
+      if (!draining) return done();
       reply.header('connection', 'close').header('retry-after', '1');
-      throw new ShuttingDownError();
+      done(new ShuttingDownError());
     });
     // A request admitted before the close began is answered as usual, but its keep-alive connection must not
     // outlive the answer: idle, it would hold the server open until the keep-alive timeout.
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (draining) reply.header('connection', 'close');
+      done(null, payload);
     });
   },
   { name: 'load-shedding' },

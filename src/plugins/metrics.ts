@@ -12,7 +12,7 @@ export default fp(
     const metrics = new ServiceMetrics(app.config.nodeId, new Set(Object.keys(ActionPayloadSchemas)));
     app.decorate('metrics', metrics);
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       // The template (`/api/v1/pets/:id`), never the raw URL, so label values stay few; unknown paths share one.
       metrics.httpRequest(
         {
@@ -22,6 +22,7 @@ export default fp(
         },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 
     app.get(

@@ -11,7 +11,7 @@ export default fp(
   async (app) => {
     // LOG_LEVEL is fixed at start: above info, the hook is not registered at all (no per-request work).
     if (!logsAtInfo(app.log.level)) return;
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       request.log.info(
         {
           req: request,
@@ -22,6 +22,7 @@ export default fp(
         },
         'request completed',
       );
+      done();
     });
   },
   { name: 'request-log' },

@@ -42,8 +42,9 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
 export default fp(
   async (app) => {
     const headers = helmetHeaders(HELMET_OPTIONS);
-    app.addHook('onRequest', async (_request, reply) => {
+    app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers);
+      done();
     });
     const origin = app.config.corsOrigin;
     if (origin) {

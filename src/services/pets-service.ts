@@ -180,9 +180,15 @@ export class PetsService {
       const statusChanges = input.status !== undefined && input.status !== current.status;
       if (statusChanges) await this.refuseIfHeld(tx, id);
       const now = new Date().toISOString();
-      await this.pets.update(tx, id, await this.toValues(tx, input, events), now);
+      const values = await this.toValues(tx, input, events);
+      await this.pets.update(tx, id, values, now);
       if (input.tags) await this.pets.replaceTags(tx, id, await this.resolveTags(tx, input.tags));
-      const pet = await this.mustFind(tx, id);
+      // Only its own columns changed: the pet reads as the row it read with what this change wrote over it (in
+      // the same key order). A new category or tags take their names from their tables: read it again.
+      const pet =
+        input.tags || input.category !== undefined
+          ? await this.mustFind(tx, id)
+          : { ...current, ...values, version: current.version + 1, updatedAt: now };
       events.push({ topic: 'pets', type: 'pet.updated', payload: pet });
       if (statusChanges) {
         events.push({
