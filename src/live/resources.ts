@@ -30,9 +30,13 @@ export type RestrictedTopic = Exclude<Resource, { visibility: 'public' }>['topic
 
 const byTopic = new Map<string, LiveResource>(LIVE_RESOURCES.map((resource) => [resource.topic, resource]));
 
-/** The topics an event is published on: its collection, and its item's where the resource has them. */
+/**
+ * The topics an event is published on: its collection, and its item's where the resource has them. An event of a
+ * topic this version does not declare (written by a newer node during a rolling upgrade) has no subscribers here.
+ */
 export function topicsOf(event: ChangeEvent): string[] {
-  const resource = byTopic.get(event.topic) as LiveResource;
+  const resource = byTopic.get(event.topic);
+  if (!resource) return [];
   return resource.perItem
     ? [event.topic, `${event.topic}:${(event.payload as { id: number }).id}`]
     : [event.topic];
@@ -43,14 +47,15 @@ export type Audience = ((actor: Actor) => boolean) | undefined;
 
 /** The event's audience, asked once per event, then of each subscriber. */
 export function audienceOf(event: ChangeEvent): Audience {
-  const { visibility } = byTopic.get(event.topic) as LiveResource;
+  const visibility = byTopic.get(event.topic)?.visibility ?? 'public';
   if (visibility === 'public') return undefined;
   return (actor) => visibility(actor, event.payload as never);
 }
 
 export function canSee(actor: Actor, event: ChangeEvent): boolean {
-  const { visibility } = byTopic.get(event.topic) as LiveResource;
-  return visibility === 'public' || visibility(actor, event.payload as never);
+  const resource = byTopic.get(event.topic);
+  if (!resource) return false;
+  return resource.visibility === 'public' || resource.visibility(actor, event.payload as never);
 }
 
 /** Topics whose events not everyone may see: held only by a signed-in caller, dropped when the session ends. */
