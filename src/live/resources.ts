@@ -52,10 +52,9 @@ export function audienceOf(event: ChangeEvent): Audience {
   return (actor) => visibility(actor, event.payload as never);
 }
 
+/** Whether this caller may see this event; never one of a topic this version does not declare. */
 export function canSee(actor: Actor, event: ChangeEvent): boolean {
-  const resource = byTopic.get(event.topic);
-  if (!resource) return false;
-  return resource.visibility === 'public' || resource.visibility(actor, event.payload as never);
+  return byTopic.has(event.topic) && (audienceOf(event)?.(actor) ?? true);
 }
 
 /** Topics whose events not everyone may see: held only by a signed-in caller, dropped when the session ends. */

@@ -47,9 +47,7 @@ export class EventStream {
   offer(event: ChangeEvent, topic: string, frame: EventFrame, audience: Audience): boolean {
     if (!this.held) {
       if (event.seq <= this.cursor || (audience !== undefined && !audience(this.sink.actor))) return false;
-      this.cursor = event.seq;
-      this.sink.sendEvent(frame, event.seq);
-      return true;
+      return this.send(event, frame);
     }
     if (event.seq > this.cursor) {
       this.held.push({ event, topic, frame });
@@ -63,8 +61,13 @@ export class EventStream {
     if (event.seq <= this.cursor) return false;
     const via = topic !== undefined && this.topics.has(topic) ? topic : this.heldTopicOf(event);
     if (via === undefined || !canSee(this.sink.actor, event)) return false;
+    return this.send(event, via === topic && frame ? frame : eventFrame(event, via));
+  }
+
+  /** Through the gate: the cursor moves to the event, which goes to the connection's queue. */
+  private send(event: ChangeEvent, frame: EventFrame): true {
     this.cursor = event.seq;
-    this.sink.sendEvent(via === topic && frame ? frame : eventFrame(event, via), event.seq);
+    this.sink.sendEvent(frame, event.seq);
     return true;
   }
 
