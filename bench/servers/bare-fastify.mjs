@@ -2,13 +2,14 @@
 // the service answered them with (captured by the scenario, passed in BODIES_FILE), from memory, and runs a
 // place-order/cancel cycle that only touches a Map.
 // With WITH_PLUGINS=1 it also runs what the service does around every request, with the same libraries and
-// settings: a request id, security headers (helmet, computed once), load shedding (@fastify/under-pressure),
+// settings: a request id, security headers (helmet, computed once), load shedding (a monitor of the event
+// loop's delay judged each second, a flag checked per request),
 // rate limiting (@fastify/rate-limit, limit out of reach) and request metrics (a prom-client histogram and
 // counter by route). The gap between the two is the price of those features; the rest is the service's own.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import rateLimit from '@fastify/rate-limit';
-import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
 import helmet from 'helmet';
 import { Counter, Histogram, Registry } from 'prom-client';
@@ -33,7 +34,16 @@ async function withPlugins(fastify) {
     reply.header('x-request-id', request.id);
     reply.headers(headers);
   });
-  await fastify.register(underPressure, { maxEventLoopDelay: 0 });
+  const delays = monitorEventLoopDelay({ resolution: 100 });
+  delays.enable();
+  let overloaded = false;
+  setInterval(() => {
+    overloaded = delays.mean / 1e6 - 100 > 1000;
+    delays.reset();
+  }, 1000).unref();
+  fastify.addHook('onRequest', (_request, _reply, done) =>
+    done(overloaded ? new Error('overloaded') : undefined),
+  );
   await fastify.register(rateLimit, {
     global: true,
     max: 1_000_000_000,

@@ -17,6 +17,13 @@ export type AuthAttempt =
 const INVALID_MESSAGE_REASONS = ['not_json', 'bad_frame', 'unknown_action', 'bad_payload'] as const;
 export type InvalidMessageReason = (typeof INVALID_MESSAGE_REASONS)[number];
 
+/**
+ * The period of the timers that measure the event loop's delay, here (prom-client's lag metrics) and in load
+ * shedding. Each timer wakes the process once a period: at 10 ms (both libraries' default) the two cost an idle
+ * node about 9 ms of CPU a second, which a benchmark at 20,000 deliveries a second sees as 0.45 µs per delivery.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
 const KNOWN_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 1011, 1013]);
 
 /**
@@ -52,7 +59,7 @@ export class ServiceMetrics {
   ) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ node: nodeId });
-    collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     this.observe('v8_heap_size_limit_bytes', () => getHeapStatistics().heap_size_limit);
     this.observe('system_load_average', () => {
       const [one = 0, five = 0, fifteen = 0] = loadavg();

@@ -27,12 +27,14 @@ declare module 'fastify' {
     cluster: ClusterState;
     /** True from the moment the app starts closing. */
     isDraining(): boolean;
+    /** True while the event loop's delay or the heap is past its LOAD_SHED_* threshold. */
+    isUnderPressure(): boolean;
   }
   interface FastifyContextConfig {
     /** Which limit a route's own `rateLimit` is, for rate_limit_hits_total (default: global). */
     rateLimitScope?: RateLimitScope;
-    /** @fastify/under-pressure: a route's own answer under pressure; returning nothing serves it as usual. */
-    pressureHandler?: () => void;
+    /** Answered even while the node sheds load (plugins/load-shedding.ts): probes and scrapes. */
+    servedUnderPressure?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

@@ -27,7 +27,7 @@ export default fp(
 
     app.get(
       '/metrics',
-      { config: { rateLimit: false, pressureHandler: () => undefined }, schema: { hide: true } },
+      { config: { rateLimit: false, servedUnderPressure: true }, schema: { hide: true } },
       async (_request, reply) => {
         reply.type(metrics.registry.contentType);
         return metrics.registry.metrics();

@@ -54,7 +54,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   // Probes and scrapes must still answer when the node sheds load.
-  const servedUnderPressure = { rateLimit: false, pressureHandler: () => undefined } as const;
+  const servedUnderPressure = { rateLimit: false, servedUnderPressure: true } as const;
 
   app.get('/health', {
     config: servedUnderPressure,

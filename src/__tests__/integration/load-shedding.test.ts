@@ -61,6 +61,23 @@ describe('load shedding', () => {
       await t.close();
     }
   });
+
+  it('sheds every request but the probes and the scrape while the heap is past its threshold', async () => {
+    const t = await startTestApp({ LOAD_SHED_MAX_HEAP_USED_BYTES: '1' });
+    try {
+      const shed = async () => (await t.call({ method: 'GET', url: '/api/v1/pets' })).statusCode === 503;
+      await until(shed, 5000, 'the first judgement of the heap', 100);
+      const response = await t.call({ method: 'POST', url: '/api/v1/auth/login', body: ADMIN });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'OVERLOADED' });
+      expect(response.headers['retry-after']).toBe('10');
+      expect((await t.call({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+      expect((await t.call({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      expect((await t.call({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 /** A WebSocket upgrade over a bare TCP socket that never closes it: resolves with the first answer. */
