@@ -6,6 +6,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Config } from './config.js';
 import authentication from './plugins/authentication.js';
 import conditionalRequests from './plugins/conditional-requests.js';
+import readYourWrites from './plugins/read-your-writes.js';
 import database from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import rateLimit from './plugins/rate-limit.js';
@@ -135,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRetention);
   await app.register(authentication);
   await app.register(conditionalRequests);
+  await app.register(readYourWrites);
   await app.register(realtime);
   await app.register(cluster);
 

@@ -47,6 +47,12 @@ export const InvalidCursorError = defineError('INVALID_CURSOR', 400, 'The cursor
 export const UnknownCategoryError = defineError('UNKNOWN_CATEGORY', 400, 'Category %s does not exist');
 export const UnknownTagError = defineError('UNKNOWN_TAG', 400, 'Tag %s does not exist');
 export const UnknownActionError = defineError('UNKNOWN_ACTION', 400, 'Unknown action %s');
+export const SeqNotReachedError = defineError(
+  'SEQ_NOT_REACHED',
+  400,
+  'X-Min-Event-Seq %s is above the newest committed seq (%s)',
+  'X-Min-Event-Seq names a seq not committed yet',
+);
 catalogCode('BAD_REQUEST', 400, 'The request cannot be processed as sent');
 // 401
 export const UnauthenticatedError = defineError(

@@ -1,11 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { parseIfMatch } from '../services/preconditions.js';
+import { contentTag, noneMatch, parseIfMatch } from '../services/preconditions.js';
 import './fastify-decorations.js';
 
 /**
- * `If-Match`, read once for every route: `request.expectedVersions` is what the header accepts (RFC 9110),
- * handed to the service, which compares it with the current version (412 PRECONDITION_FAILED).
+ * Conditional requests (RFC 9110), for every route:
+ * - `If-Match` is read once: `request.expectedVersions` is what it accepts, handed to the service, which compares
+ *   it with the current version (412 PRECONDITION_FAILED);
+ * - every successful JSON read carries an `ETag` (a resource's own version, else a digest of the body, so a list's
+ *   tag changes exactly when what it shows does) and `Cache-Control: no-cache`; an `If-None-Match` that matches is
+ *   answered 304 with the same headers, `X-Event-Seq` included, and no body.
  */
 export default fp(
   async (app) => {
@@ -13,6 +17,18 @@ export default fp(
       getter(this: FastifyRequest) {
         return parseIfMatch(this.headers['if-match']);
       },
+    });
+
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const isRead = request.method === 'GET' || request.method === 'HEAD';
+      if (!isRead || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
+      if (!reply.hasHeader('etag')) reply.header('etag', contentTag(payload));
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-cache');
+      if (!noneMatch(request.headers['if-none-match'], String(reply.getHeader('etag')))) {
+        return done(null, payload);
+      }
+      reply.code(304).removeHeader('content-type');
+      done(null, null);
     });
   },
   { name: 'conditional-requests' },

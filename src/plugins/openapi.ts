@@ -3,9 +3,21 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { API_ROUTES } from '../routes/index.js';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
 
 const zodTransform = createJsonSchemaTransform({});
+type TransformInput = Parameters<typeof zodTransform>[0];
+
+const NotModified = z.undefined().describe('Not modified: `If-None-Match` names the current `ETag`; no body');
+
+/** Every read that answers 200 also answers 304 (plugins/conditional-requests.ts). */
+function withNotModified(input: TransformInput): TransformInput {
+  const response = input.schema.response as Record<string, unknown> | undefined;
+  const methods = [input.route.method].flat();
+  if (!response?.[200] || !methods.includes('GET')) return input;
+  return { ...input, schema: { ...input.schema, response: { ...response, 304: NotModified } } };
+}
 
 /** Routes may describe a body that is not validated by a zod schema (multipart uploads). */
 interface DocumentedBody {
@@ -19,7 +31,9 @@ const errorCodeTable = errorCatalog
 const description = `REST and WebSocket API of a pet store where every change is visible live.
 
 Every response that reads state carries \`X-Event-Seq\`: subscribe over WebSocket with \`since\` set to it
-to miss nothing. Resources with a \`version\` return it as a strong \`ETag\`; send it back as \`If-Match\`
+to miss nothing; send \`X-Min-Event-Seq\` with the seq of your own write to read at least that far
+(400 \`SEQ_NOT_REACHED\` for a seq not committed yet). Every read carries an \`ETag\` and \`Cache-Control: no-cache\`;
+\`If-None-Match\` with it answers 304 while what the read shows is unchanged. Resources with a \`version\` return it as a strong \`ETag\`; send it back as \`If-Match\`
 on PUT, PATCH and DELETE to avoid overwriting someone else's change (412 when it no longer matches).
 Lists are paged with \`limit\` (1..100, default 20) and the opaque \`cursor\` from \`nextCursor\`.
 
@@ -43,7 +57,7 @@ export default fp(
         },
       },
       transform: (input) => {
-        const output = zodTransform(input);
+        const output = zodTransform(withNotModified(input));
         const documented = (input.route.config as DocumentedBody | undefined)?.openapiBody;
         if (!documented) return output;
         return {

@@ -8,7 +8,7 @@ import type { AtSeq } from '../services/transactor.js';
 export const signedIn = [{ bearerAuth: [] }];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed JSON, a schema violation, or a bad cursor',
+  400: 'Malformed JSON, a schema violation, a bad cursor, or an X-Min-Event-Seq not committed (SEQ_NOT_REACHED)',
   401: 'No valid access token: UNAUTHENTICATED, TOKEN_EXPIRED, TOKEN_INVALID or SESSION_REVOKED',
   403: 'Signed in, but not allowed (FORBIDDEN)',
   404: 'Not found',
@@ -21,10 +21,13 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'OVERLOADED or SHUTTING_DOWN (any route; see Retry-After), or a dependency is unavailable',
 };
 
-/** The documented error responses of a route (429, 500 and 503 always), each with the one error body shape. */
+/**
+ * The documented error responses of a route (400 for `X-Min-Event-Seq`, 429, 500 and 503 always), each with the
+ * one error body shape.
+ */
 export function errorResponses(...statusCodes: Array<keyof typeof ERROR_DESCRIPTIONS>) {
   return Object.fromEntries(
-    [...new Set([...statusCodes, 429, 500, 503])].map((statusCode) => [
+    [...new Set([...statusCodes, 400, 429, 500, 503])].map((statusCode) => [
       statusCode,
       ErrorSchema.describe(ERROR_DESCRIPTIONS[statusCode] as string),
     ]),

@@ -24,6 +24,8 @@ import { UsersService } from './users-service.js';
 
 export interface Services {
   feed: ChangeFeed;
+  /** Units of work and the reads' freshness (`X-Min-Event-Seq`). */
+  transactor: Transactor;
   revocations: SessionRevocations;
   pets: PetsService;
   categories: CategoriesService;
@@ -87,6 +89,7 @@ export function createServices(
   );
   return {
     feed,
+    transactor,
     revocations,
     pets,
     categories,

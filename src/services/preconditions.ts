@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PreconditionFailedError } from '../errors.js';
 
 /**
@@ -17,6 +18,21 @@ export function parseIfMatch(header: string | undefined): ExpectedVersions {
 
 export function etagOf(version: number): string {
   return `"${version}"`;
+}
+
+/** A strong ETag for a representation without a version of its own (a list): a digest of its bytes. */
+export function contentTag(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/**
+ * Whether `If-None-Match` names the current `etag`: `*`, or one of its listed tags, compared weakly (a `W/` tag
+ * matches its strong twin), as RFC 9110 says for reads.
+ */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 export function checkVersion(current: number, expected: ExpectedVersions): void {

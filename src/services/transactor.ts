@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { EventDraft } from '../live/resources.js';
 import type { ChangeFeed } from '../events/change-feed.js';
+import { SeqNotReachedError } from '../errors.js';
 
 /** A service answer plus the newest event seq it reflects (sent as `X-Event-Seq`). */
 export interface AtSeq<T> {
@@ -29,6 +30,15 @@ export class Transactor {
     });
     this.feed.publish(committed);
     return { data, seq };
+  }
+
+  /**
+   * Refuses a read that asks to reflect a seq not yet committed (`X-Min-Event-Seq`): no node could answer it.
+   * Any seq committed is reflected by every read that follows, which reads the database.
+   */
+  async ensureReached(minSeq: number): Promise<void> {
+    const newest = await this.feed.currentSeq(this.db);
+    if (minSeq > newest) throw new SeqNotReachedError(minSeq, newest);
   }
 
   /** A plain query outside any transaction: lookups that report no seq, or one statement that reads its own. */
