@@ -89,6 +89,8 @@ const EnvironmentSchema = z
     EVENT_RETENTION: z.coerce.number().int().min(100).default(10_000),
     EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+    CATALOG_MAX_PETS: z.coerce.number().int().min(0).default(250_000),
+    CATALOG_MIN_SEQ_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(200),
     NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
@@ -216,6 +218,11 @@ function configSchema(facts: StartupFacts) {
       pruneIntervalMs: env.EVENT_PRUNE_INTERVAL_MS,
       pollIntervalMs: env.EVENT_POLL_INTERVAL_MS,
     },
+    /**
+     * The in-memory catalog that answers pet reads: past `maxPets` pets the node reads the database instead; a read
+     * that must reflect a seq this node has not applied yet waits up to `minSeqWaitMs`, then reads the database.
+     */
+    catalog: { maxPets: env.CATALOG_MAX_PETS, minSeqWaitMs: env.CATALOG_MIN_SEQ_WAIT_MS },
     websocket: {
       maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
       messagesPerMinute: env.WS_MESSAGES_PER_MINUTE,

@@ -31,6 +31,8 @@ export interface NamedTable {
 export interface PetsTable {
   id: Generated<number>;
   name: string;
+  /** The name folded for the `name` filter (`nameKey`). */
+  nameKey: string;
   categoryId: number | null;
   photoUrls: string;
   status: 'available' | 'pending' | 'sold';

@@ -41,5 +41,7 @@ declare module 'fastify' {
     principal: Actor;
     /** The versions `If-Match` accepts (undefined: any), for the service to check (plugins/conditional-requests.ts). */
     expectedVersions: ExpectedVersions;
+    /** The seq the answer must reflect at least (`X-Min-Event-Seq`; 0 without it: plugins/read-your-writes.ts). */
+    minEventSeq: number;
   }
 }

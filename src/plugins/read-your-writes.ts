@@ -6,11 +6,13 @@ const MIN_SEQ_HEADER = 'x-min-event-seq';
 
 /**
  * `X-Min-Event-Seq: N` asks that the answer reflect at least seq N (`X-Event-Seq` >= N): a client's own write,
- * made on another node. Reads come from the database, where every committed seq is visible, so the only answer
- * to give is 400 SEQ_NOT_REACHED for an N not committed anywhere yet.
+ * made on another node. The header is read into `request.minEventSeq` for the catalog reads, which wait for this
+ * node to reach N or read the database; an N not committed anywhere yet is 400 SEQ_NOT_REACHED.
  */
 export default fp(
   async (app) => {
+    const { catalog, transactor } = app.services;
+    app.decorateRequest('minEventSeq', 0);
     // A callback, not an async hook: nearly every request sends no such header and must not pay for a promise.
     app.addHook('preHandler', (request, _reply, done) => {
       const header = request.headers[MIN_SEQ_HEADER];
@@ -20,7 +22,9 @@ export default fp(
           invalidInput('headers', [{ path: 'X-Min-Event-Seq', message: 'must be a non-negative integer' }]),
         );
       }
-      app.services.transactor.ensureReached(Number(header)).then(() => done(), done);
+      request.minEventSeq = Number(header);
+      if (catalog.reflects(request.minEventSeq)) return done();
+      transactor.ensureReached(request.minEventSeq).then(() => done(), done);
     });
   },
   { name: 'read-your-writes', dependencies: ['services'] },

@@ -14,6 +14,11 @@ export default fp(
       app.redisBreaker,
       app.metrics,
       liveNodes,
+      (pets, maxPets) =>
+        app.log.warn(
+          { pets, maxPets },
+          'the pet catalog is over CATALOG_MAX_PETS: this node reads pets from the database until it restarts',
+        ),
     );
     app.decorate('services', services);
     services.feed.onCommitted((event) => app.metrics.eventCommitted(event));

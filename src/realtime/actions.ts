@@ -15,12 +15,12 @@ const expected = (version: number | undefined) => (version === undefined ? undef
  * Each answers with what REST would return for the same call.
  */
 export function serviceActions(services: Services): { [A in ServiceAction]: Handler<A> } {
-  const { pets, orders, users } = services;
+  const { catalog, pets, orders, users } = services;
   const data = async <T>(result: Promise<{ data: T }>) => (await result).data;
   return {
-    'pets.list': (_caller, query) => data(pets.list(query)),
-    'pets.get': (_caller, { id }) => data(pets.get(id)),
-    'pets.findByStatus': (_caller, { status }) => data(pets.findByStatus(status)),
+    'pets.list': (_caller, query) => data(catalog.list(query)),
+    'pets.get': (_caller, { id }) => data(catalog.get(id)),
+    'pets.findByStatus': (_caller, { status }) => data(catalog.findByStatus(status)),
     'pets.create': ({ actor }, input) => data(pets.create(actor, input)),
     'pets.update': ({ actor }, { id, pet, expectedVersion }) =>
       data(pets.replace(actor, id, pet, expected(expectedVersion))),
@@ -28,7 +28,7 @@ export function serviceActions(services: Services): { [A in ServiceAction]: Hand
       data(pets.patch(actor, id, patch, expected(expectedVersion))),
     'pets.delete': ({ actor }, { id, expectedVersion }) =>
       data(pets.delete(actor, id, expected(expectedVersion))),
-    'store.inventory': () => data(pets.inventory()),
+    'store.inventory': () => data(catalog.inventory()),
     'orders.place': ({ actor }, input) => data(orders.place(actor, input)),
     'orders.list': ({ actor }, query) => data(orders.list(actor, query)),
     'orders.get': ({ actor }, { id }) => data(orders.get(actor, id)),

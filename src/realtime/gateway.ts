@@ -72,8 +72,14 @@ export class RealtimeGateway implements LocalDelivery {
   static async start(parts: GatewayParts): Promise<RealtimeGateway> {
     const { services, eventLog, log, metrics } = parts;
     const subscriptions = new SubscriptionRegistry();
-    const live = await LiveFeed.start(services.feed, eventLog, {
-      deliver: (event) => metrics.eventDelivered(event, subscriptions.deliver(event)),
+    // The node's catalog reads from the same feed, and hears of each event before any subscriber does: a
+    // client that reads after a notification sees the change in the answer.
+    const startAfter = await services.catalog.load();
+    const live = await LiveFeed.start(services.feed, eventLog, startAfter, {
+      deliver: (event) => {
+        services.catalog.apply(event);
+        metrics.eventDelivered(event, subscriptions.deliver(event));
+      },
       onBackfill: () => metrics.backfilled(),
       onError: (error) => log.error({ err: error }, 'could not backfill the change feed'),
     });

@@ -22,10 +22,18 @@ export class LiveFeed {
     private readonly stopListening: () => void,
   ) {}
 
-  /** Starts after the newest committed seq: what was committed before is for replays to read. */
-  static async start(feed: ChangeFeed, log: EventLogReader, options: LiveFeedOptions): Promise<LiveFeed> {
-    const [newest, epoch] = await Promise.all([log.currentSeq(), log.epoch()]);
-    const sequencer = new EventSequencer(newest, {
+  /**
+   * Starts after `startAfter` (the seq of the snapshot the node's catalog loaded) and reads what was committed
+   * since then: what was committed before is for replays to read.
+   */
+  static async start(
+    feed: ChangeFeed,
+    log: EventLogReader,
+    startAfter: number,
+    options: LiveFeedOptions,
+  ): Promise<LiveFeed> {
+    const epoch = await log.epoch();
+    const sequencer = new EventSequencer(startAfter, {
       readAfter: log.readAfter,
       deliver: options.deliver,
       onBackfill: options.onBackfill,
@@ -33,6 +41,7 @@ export class LiveFeed {
       onError: options.onError,
     });
     const stopListening = feed.onCommitted((event) => sequencer.accept(event));
+    await sequencer.catchUp();
     return new LiveFeed(sequencer, epoch, stopListening);
   }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import { nameKey } from '../catalog/name-key.js';
 import type { Engine } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import { ReusableQuery, ShapedQueries } from '../db/reusable-query.js';
@@ -40,7 +41,7 @@ function listParams(filter: PetFilter): ListParams {
   filter.tags?.forEach((tag, index) => (params[`tag${index}`] = tag));
   if (filter.category !== undefined) params.category = filter.category;
   if (filter.nameContains !== undefined) {
-    params.namePattern = `%${escapeLike(filter.nameContains.toLowerCase())}%`;
+    params.namePattern = `%${escapeLike(nameKey(filter.nameContains))}%`;
   }
   if (filter.afterId !== undefined) params.afterId = filter.afterId;
   if (filter.limit !== undefined) params.limit = filter.limit;
@@ -119,6 +120,7 @@ export class PetsRepository {
       .insertInto('pets')
       .values({
         ...values,
+        nameKey: nameKey(values.name),
         photoUrls: JSON.stringify(values.photoUrls),
         version: 1,
         createdAt: now,
@@ -150,6 +152,7 @@ export class PetsRepository {
     const { photoUrls, ...rest } = values;
     await this.updates.execute(db, {
       ...rest,
+      ...(rest.name !== undefined ? { nameKey: nameKey(rest.name) } : {}),
       ...(photoUrls ? { photoUrls: JSON.stringify(photoUrls) } : {}),
       id,
       now,
@@ -209,7 +212,7 @@ export class PetsRepository {
     if (statuses.length > 0) query = query.where('pets.status', 'in', statuses);
     if ('category' in params) query = query.where('categories.name', '=', params.category as string);
     if ('namePattern' in params) {
-      query = query.where(sql<boolean>`lower(pets.name) like ${params.namePattern} escape '\\'`);
+      query = query.where(sql<boolean>`pets.name_key like ${params.namePattern} escape '\\'`);
     }
     if (tags.length > 0) {
       query = query.where(({ exists, selectFrom }) =>

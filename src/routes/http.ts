@@ -37,8 +37,11 @@ export function errorResponses(...statusCodes: Array<keyof typeof ERROR_DESCRIPT
 export const NoContent = z.undefined().describe('Done; no content');
 
 /** Sends a service answer with the seq it reflects. */
+/** Sends a service answer with its `X-Event-Seq`; one kept as JSON already goes out as it is. */
 export function sendAtSeq<T>(reply: FastifyReply, result: AtSeq<T>, statusCode = 200) {
-  return reply.code(statusCode).header('x-event-seq', String(result.seq)).send(result.data);
+  reply.code(statusCode).header('x-event-seq', String(result.seq));
+  if (result.json === undefined) return reply.send(result.data);
+  return reply.type('application/json; charset=utf-8').send(result.json);
 }
 
 /** Same, plus the resource's version as a strong ETag. */

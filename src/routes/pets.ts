@@ -25,7 +25,7 @@ const petChange = {
 const ImageParams = z.object({ id: IdParamSchema, imageId: IdParamSchema });
 
 export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const pets = app.services.pets;
+  const { catalog, pets } = app.services;
 
   app.get('/pets', {
     schema: {
@@ -35,7 +35,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: PetListQuerySchema,
       response: { 200: PetPageSchema, ...errorResponses(400, 401) },
     },
-    handler: async (request, reply) => sendAtSeq(reply, await pets.list(request.query)),
+    handler: async (request, reply) =>
+      sendAtSeq(reply, await catalog.list(request.query, request.minEventSeq)),
   });
 
   app.get('/pets/findByStatus', {
@@ -45,7 +46,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: FindByStatusQuerySchema,
       response: { 200: PetListSchema, ...errorResponses(400, 401) },
     },
-    handler: async (request, reply) => sendAtSeq(reply, await pets.findByStatus(request.query.status)),
+    handler: async (request, reply) =>
+      sendAtSeq(reply, await catalog.findByStatus(request.query.status, request.minEventSeq)),
   });
 
   app.get('/pets/findByTags', {
@@ -55,7 +57,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: FindByTagsQuerySchema,
       response: { 200: PetListSchema, ...errorResponses(400, 401) },
     },
-    handler: async (request, reply) => sendAtSeq(reply, await pets.findByTags(request.query.tags)),
+    handler: async (request, reply) =>
+      sendAtSeq(reply, await catalog.findByTags(request.query.tags, request.minEventSeq)),
   });
 
   app.get('/pets/:id', {
@@ -65,7 +68,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       params: PetParams,
       response: { 200: PetSchema, ...errorResponses(400, 401, 404) },
     },
-    handler: async (request, reply) => sendVersioned(reply, await pets.get(request.params.id)),
+    handler: async (request, reply) =>
+      sendVersioned(reply, await catalog.get(request.params.id, request.minEventSeq)),
   });
 
   app.post('/pets', {

@@ -22,7 +22,8 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Count pets by status',
       response: { 200: InventorySchema, ...errorResponses(401) },
     },
-    handler: async (_request, reply) => sendAtSeq(reply, await app.services.pets.inventory()),
+    handler: async (request, reply) =>
+      sendAtSeq(reply, await app.services.catalog.inventory(request.minEventSeq)),
   });
 
   app.post('/store/order', {

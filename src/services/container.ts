@@ -13,6 +13,7 @@ import { PetsRepository } from '../repositories/pets-repository.js';
 import { SessionsRepository } from '../repositories/sessions-repository.js';
 import { UsersRepository } from '../repositories/users-repository.js';
 import { AuthService, type TokenSigner } from './auth-service.js';
+import { CatalogReads } from './catalog-reads.js';
 import { CategoriesService } from './categories-service.js';
 import { ImageStore } from './image-store.js';
 import { LoginThrottle, MemoryFailureStore } from './login-throttle.js';
@@ -27,6 +28,8 @@ export interface Services {
   /** Units of work and the reads' freshness (`X-Min-Event-Seq`). */
   transactor: Transactor;
   revocations: SessionRevocations;
+  /** The reads of pets and the inventory, answered from this node's in-memory catalog. */
+  catalog: CatalogReads;
   pets: PetsService;
   categories: CategoriesService;
   orders: OrdersService;
@@ -43,6 +46,7 @@ export function createServices(
   redis: RedisBreaker | undefined,
   metrics: ServiceMetrics,
   liveNodes: () => Promise<NodeInfo[]>,
+  onCatalogOverCap: (pets: number, maxPets: number) => void,
 ): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();
@@ -61,6 +65,7 @@ export function createServices(
     new ImagesRepository(),
     new ImageStore(config.dataDir),
   );
+  const catalog = new CatalogReads(transactor, petsRepository, config.catalog, onCatalogOverCap);
   const categories = new CategoriesService(transactor, categoriesRepository, petsRepository);
   const orders = new OrdersService(transactor, ordersRepository, petsRepository, pets);
   const users = new UsersService(transactor, usersRepository, sessionsRepository, orders, revocations);
@@ -91,6 +96,7 @@ export function createServices(
     feed,
     transactor,
     revocations,
+    catalog,
     pets,
     categories,
     orders,

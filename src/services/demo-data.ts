@@ -53,8 +53,8 @@ const SYSTEM: Principal = {
 /** Seeds a handful of pets into a database that has never recorded a change. Returns how many. */
 export async function seedDemoPets(services: Services): Promise<number> {
   const [{ seq }, { data: firstPage }] = await Promise.all([
-    services.pets.inventory(),
-    services.pets.list({ limit: 1 }),
+    services.catalog.inventory(),
+    services.catalog.list({ limit: 1 }),
   ]);
   if (seq !== 0 || firstPage.items.length > 0) return 0;
   for (const pet of DEMO_PETS) await services.pets.create(SYSTEM, pet);

@@ -15,18 +15,9 @@ import type { CategoriesRepository } from '../repositories/categories-repository
 import type { ImagesRepository } from '../repositories/images-repository.js';
 import type { OrdersRepository } from '../repositories/orders-repository.js';
 import type { PetsRepository, PetValues } from '../repositories/pets-repository.js';
-import type {
-  Inventory,
-  NamedRefInput,
-  Pet,
-  PetInput,
-  PetListQuery,
-  PetPatch,
-  PetStatus,
-} from '../schemas/pets.js';
+import type { NamedRefInput, Pet, PetInput, PetPatch, PetStatus } from '../schemas/pets.js';
 import { requireAdmin, type Actor } from './access.js';
 import type { ImageStore } from './image-store.js';
-import { decodeCursor, toPage, type Page } from './pagination.js';
 import { checkVersion, type ExpectedVersions } from './preconditions.js';
 import type { AtSeq, Transactor } from './transactor.js';
 
@@ -52,38 +43,6 @@ export class PetsService {
     private readonly images: ImagesRepository,
     private readonly imageStore: ImageStore,
   ) {}
-
-  list(query: PetListQuery): Promise<AtSeq<Page<Pet>>> {
-    return this.transactor.read(async (tx) => {
-      const rows = await this.pets.list(tx, {
-        statuses: query.status,
-        tags: query.tags,
-        category: query.category,
-        nameContains: query.name,
-        afterId: decodeCursor(query.cursor),
-        limit: query.limit + 1,
-      });
-      return toPage(rows, query.limit);
-    });
-  }
-
-  findByStatus(statuses: PetStatus[]): Promise<AtSeq<Pet[]>> {
-    return this.transactor.read((tx) => this.pets.list(tx, { statuses }));
-  }
-
-  findByTags(tags: string[]): Promise<AtSeq<Pet[]>> {
-    return this.transactor.read((tx) => this.pets.list(tx, { tags }));
-  }
-
-  async get(id: number): Promise<AtSeq<Pet>> {
-    const found = await this.transactor.query((db) => this.pets.findWithSeq(db, id));
-    if (!found) throw new PetNotFoundError(id);
-    return { data: found.pet, seq: found.seq };
-  }
-
-  inventory(): Promise<AtSeq<Inventory>> {
-    return this.transactor.read((tx) => this.pets.inventory(tx));
-  }
 
   create(actor: Actor, input: PetInput): Promise<AtSeq<Pet>> {
     requireAdmin(actor);
@@ -137,7 +96,9 @@ export class PetsService {
     if (!detected || !extension) {
       throw new UnsupportedMediaTypeError('The file is not a PNG, JPEG, GIF or WebP image');
     }
-    await this.get(petId); // a missing pet is a 404 before anything touches the disk
+    // A missing pet is a 404 before anything touches the disk.
+    if (!(await this.transactor.query((db) => this.pets.findById(db, petId))))
+      throw new PetNotFoundError(petId);
     const fileName = await this.imageStore.save(bytes, extension);
     try {
       return await this.transactor.write(async (tx, events) => {

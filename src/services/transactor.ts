@@ -8,6 +8,8 @@ import { SeqNotReachedError } from '../errors.js';
 export interface AtSeq<T> {
   data: T;
   seq: number;
+  /** The data as JSON already, when it was kept serialized (the catalog's pets): sent as it is. */
+  json?: string;
 }
 
 /**
@@ -15,6 +17,8 @@ export interface AtSeq<T> {
  * reads run in one snapshot with the seq they reflect.
  */
 export class Transactor {
+  private newestWrite = 0;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly feed: ChangeFeed,
@@ -28,14 +32,18 @@ export class Transactor {
       const seq = committed.at(-1)?.seq ?? (await this.feed.currentSeq(tx));
       return { data, committed, seq };
     });
+    this.newestWrite = Math.max(this.newestWrite, seq);
     this.feed.publish(committed);
     return { data, seq };
   }
 
+  /** The newest seq a write on this node has answered with: every read here must reflect at least that. */
+  get newestWriteSeq(): number {
+    return this.newestWrite;
+  }
+
   /**
-   * Refuses a read that asks to reflect a seq not yet committed (`X-Min-Event-Seq`): no node could answer it.
-   * Any seq committed is reflected by every read that follows, which reads the database.
-   */
+  /** Refuses a read that asks to reflect a seq not yet committed (`X-Min-Event-Seq`): no node could answer it. */
   async ensureReached(minSeq: number): Promise<void> {
     const newest = await this.feed.currentSeq(this.db);
     if (minSeq > newest) throw new SeqNotReachedError(minSeq, newest);

@@ -106,8 +106,8 @@ describe('draining', () => {
     const slow = startSlowSignIn(port, ADMIN);
     // A WebSocket request still running keeps the node draining (answering what is in flight) for a while.
     const socket = await RawSocket.open(ws);
-    const inventory = t.app.services.pets.inventory.bind(t.app.services.pets);
-    t.app.services.pets.inventory = () =>
+    const inventory = t.app.services.catalog.inventory.bind(t.app.services.catalog);
+    t.app.services.catalog.inventory = () =>
       new Promise((resolve) => setTimeout(() => resolve(inventory()), 800));
     const pending = socket.request('store.inventory');
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -135,7 +135,7 @@ describe('request ids and errors', () => {
   it('hides internals of an unexpected failure behind a plain 500', async () => {
     const other = await startTestApp();
     try {
-      other.app.services.pets.inventory = () =>
+      other.app.services.catalog.inventory = () =>
         Promise.reject(new Error('SELECT secret FROM internals failed at db.ts:42'));
       const response = await other.call({ method: 'GET', url: '/api/v1/store/inventory' });
       expect(response.statusCode).toBe(500);

@@ -234,8 +234,8 @@ describe('the typed client', () => {
     const closing = await startTestApp({ WS_REQUEST_TIMEOUT_MS: '5000' });
     const wsUrl = (await closing.listen()).ws;
     const socket = await RawSocket.open(wsUrl);
-    const real = closing.app.services.pets.inventory.bind(closing.app.services.pets);
-    closing.app.services.pets.inventory = () =>
+    const real = closing.app.services.catalog.inventory.bind(closing.app.services.catalog);
+    closing.app.services.catalog.inventory = () =>
       new Promise((resolve) => setTimeout(() => resolve(real()), 500));
     const answer = socket.request('store.inventory');
     await new Promise((resolve) => setTimeout(resolve, 50));

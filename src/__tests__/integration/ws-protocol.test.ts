@@ -82,15 +82,15 @@ describe('the WebSocket protocol', () => {
 
   it('answers TIMEOUT when an action outlives WS_REQUEST_TIMEOUT_MS', async () => {
     const socket = await RawSocket.open(url);
-    const real = t.app.services.pets.inventory;
+    const real = t.app.services.catalog.inventory;
     // A slow database cannot be produced on demand; this stands in for one.
-    t.app.services.pets.inventory = () =>
+    t.app.services.catalog.inventory = () =>
       new Promise((resolve) => setTimeout(() => resolve(real.call(t.app.services.pets)), 1000));
     try {
       const answer = await socket.request('store.inventory');
       expect(answer).toMatchObject({ status: 'error', payload: { code: 'TIMEOUT' } });
     } finally {
-      t.app.services.pets.inventory = real;
+      t.app.services.catalog.inventory = real;
     }
     expect((await socket.request('ping')).status).toBe('success');
     socket.close();

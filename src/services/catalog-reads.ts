@@ -1,0 +1,167 @@
+import { PetCatalog, type CatalogEntry, type CatalogFilter } from '../catalog/pet-catalog.js';
+import type { ChangeEvent } from '../live/resources.js';
+import { PetNotFoundError } from '../errors.js';
+import type { PetsRepository } from '../repositories/pets-repository.js';
+import type { Inventory, Pet, PetListQuery, PetStatus } from '../schemas/pets.js';
+import { decodeCursor, toPage, type Page } from './pagination.js';
+import type { AtSeq, Transactor } from './transactor.js';
+
+export interface CatalogSettings {
+  /** Past this many pets the catalog is dropped and every read goes to the database. */
+  maxPets: number;
+  /** How long a read waits for the catalog to reach the seq it must reflect before it reads the database. */
+  minSeqWaitMs: number;
+}
+
+/** Where catalog reads are answered from, for `/health` and the log. */
+export type CatalogSource =
+  | { source: 'memory'; pets: number; seq: number }
+  | { source: 'database'; reason: 'loading' | 'over-cap'; pets?: number };
+
+interface Waiter {
+  seq: number;
+  reached: (yes: boolean) => void;
+}
+
+/**
+ * The reads of the pet catalog (a pet, lists, the inventory), on both doors. They are answered from this node's
+ * in-memory catalog, which the node's live feed keeps current in seq order, whenever it reflects every seq the
+ * read must see: the caller's `X-Min-Event-Seq` and every write this node has answered. A catalog behind that is
+ * waited for a moment, then the database answers; so does it while the catalog is loading or over its cap.
+ */
+export class CatalogReads {
+  private catalog: PetCatalog | undefined;
+  private state: CatalogSource = { source: 'database', reason: 'loading' };
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(
+    private readonly transactor: Transactor,
+    private readonly pets: PetsRepository,
+    private readonly settings: CatalogSettings,
+    private readonly onOverCap: (pets: number, maxPets: number) => void,
+  ) {}
+
+  /** Loads every pet in one snapshot and returns its seq: the events after it are for `apply`. */
+  async load(): Promise<number> {
+    const { data: pets, seq } = await this.transactor.read((tx) => this.pets.list(tx, {}));
+    if (pets.length > this.settings.maxPets) this.dropOverCap(pets.length);
+    else this.catalog = new PetCatalog(pets, seq);
+    return seq;
+  }
+
+  /** The next event of this node's feed, in seq order. */
+  apply(event: ChangeEvent): void {
+    const catalog = this.catalog;
+    if (!catalog) return;
+    catalog.apply(event);
+    if (catalog.size > this.settings.maxPets) return this.dropOverCap(catalog.size);
+    for (const waiter of this.waiters) if (waiter.seq <= catalog.seq) waiter.reached(true);
+  }
+
+  /** Whether the catalog already reflects `seq` (so it is committed: no need to ask the database). */
+  reflects(seq: number): boolean {
+    return this.catalog !== undefined && this.catalog.seq >= seq;
+  }
+
+  get source(): CatalogSource {
+    const catalog = this.catalog;
+    return catalog ? { source: 'memory', pets: catalog.size, seq: catalog.seq } : this.state;
+  }
+
+  async get(id: number, minSeq = 0): Promise<AtSeq<Pet>> {
+    const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
+    if (!catalog) return this.getFromDatabase(id);
+    const entry = catalog.get(id);
+    if (!entry) throw new PetNotFoundError(id);
+    return { data: entry.pet, seq: catalog.seq, json: entry.json };
+  }
+
+  async list(query: PetListQuery, minSeq = 0): Promise<AtSeq<Page<Pet>>> {
+    const filter: CatalogFilter = {
+      statuses: query.status,
+      tags: query.tags,
+      category: query.category,
+      nameContains: query.name,
+      afterId: decodeCursor(query.cursor),
+      limit: query.limit + 1,
+    };
+    const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
+    if (!catalog) {
+      return this.transactor.read(async (tx) => toPage(await this.pets.list(tx, filter), query.limit));
+    }
+    const entries = catalog.list(filter);
+    const page = toPage(
+      entries.map((entry) => entry.pet),
+      query.limit,
+    );
+    const items = jsonArray(entries.slice(0, query.limit));
+    return {
+      data: page,
+      seq: catalog.seq,
+      json: `{"items":${items},"nextCursor":${JSON.stringify(page.nextCursor)}}`,
+    };
+  }
+
+  findByStatus(statuses: PetStatus[], minSeq = 0): Promise<AtSeq<Pet[]>> {
+    return this.everyMatch({ statuses }, minSeq);
+  }
+
+  findByTags(tags: string[], minSeq = 0): Promise<AtSeq<Pet[]>> {
+    return this.everyMatch({ tags }, minSeq);
+  }
+
+  async inventory(minSeq = 0): Promise<AtSeq<Inventory>> {
+    const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
+    if (!catalog) return this.transactor.read((tx) => this.pets.inventory(tx));
+    return { data: catalog.inventory(), seq: catalog.seq };
+  }
+
+  private async everyMatch(filter: CatalogFilter, minSeq: number): Promise<AtSeq<Pet[]>> {
+    const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
+    if (!catalog) return this.transactor.read((tx) => this.pets.list(tx, filter));
+    const entries = catalog.list(filter);
+    return { data: entries.map((entry) => entry.pet), seq: catalog.seq, json: jsonArray(entries) };
+  }
+
+  private async getFromDatabase(id: number): Promise<AtSeq<Pet>> {
+    const found = await this.transactor.query((db) => this.pets.findWithSeq(db, id));
+    if (!found) throw new PetNotFoundError(id);
+    return { data: found.pet, seq: found.seq };
+  }
+
+  /** The catalog, when it reflects `minSeq` and every write answered here. */
+  private fresh(minSeq: number): PetCatalog | undefined {
+    const catalog = this.catalog;
+    return catalog && catalog.seq >= Math.max(minSeq, this.transactor.newestWriteSeq) ? catalog : undefined;
+  }
+
+  /** The catalog once it reflects what the read must see, if it does so within the wait; else undefined. */
+  private async waitFor(minSeq: number): Promise<PetCatalog | undefined> {
+    if (!this.catalog) return undefined;
+    const seq = Math.max(minSeq, this.transactor.newestWriteSeq);
+    const reached = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => waiter.reached(false), this.settings.minSeqWaitMs);
+      const waiter: Waiter = {
+        seq,
+        reached: (yes) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(yes);
+        },
+      };
+      this.waiters.add(waiter);
+    });
+    return reached ? this.fresh(minSeq) : undefined;
+  }
+
+  private dropOverCap(pets: number): void {
+    this.catalog = undefined;
+    this.state = { source: 'database', reason: 'over-cap', pets };
+    for (const waiter of this.waiters) waiter.reached(false);
+    this.onOverCap(pets, this.settings.maxPets);
+  }
+}
+
+function jsonArray(entries: CatalogEntry[]): string {
+  return `[${entries.map((entry) => entry.json).join(',')}]`;
+}
