@@ -17,6 +17,8 @@ export interface Page<T> {
 
 export class Api {
   token: string | undefined;
+  /** The seq of this board's newest write: every later read asks to reflect it (`X-Min-Event-Seq`), on any node. */
+  private ownWriteSeq = 0;
 
   async get<T>(path: string): Promise<{ body: T; seq: number }> {
     const response = await this.send('GET', path);
@@ -44,6 +46,7 @@ export class Api {
   /** Sends a change; resolves with the answer's body (undefined for 204 No Content). */
   async write<T>(method: 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
     const response = await this.send(method, path, body);
+    this.ownWriteSeq = Math.max(this.ownWriteSeq, Number(response.headers.get('x-event-seq') ?? 0));
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
@@ -51,6 +54,7 @@ export class Api {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method === 'GET' && this.ownWriteSeq > 0) headers['x-min-event-seq'] = String(this.ownWriteSeq);
     const response = await fetch(`/api/v1${path}`, {
       method,
       headers,

@@ -51,7 +51,14 @@ export default fp(
       await app.register(fastifyCors, {
         origin,
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
+        allowedHeaders: [
+          'Authorization',
+          'Content-Type',
+          'If-Match',
+          'If-None-Match',
+          'X-Min-Event-Seq',
+          'X-Request-Id',
+        ],
         exposedHeaders: ['ETag', 'Location', 'X-Event-Seq', 'X-Request-Id', 'X-Expires-After', 'Retry-After'],
         maxAge: 600,
       });

@@ -23,6 +23,20 @@ export default fp(
     app.decorate('services', services);
     services.feed.onCommitted((event) => app.metrics.eventCommitted(event));
     app.metrics.observe('auth_sessions_active', () => services.auth.countLiveSessions().catch(() => 0));
+    const { catalog } = services;
+    app.metrics.observe('catalog_pets', () => (catalog.source.source === 'memory' ? catalog.source.pets : 0));
+    app.metrics.observe('catalog_lag_events', () =>
+      catalog.lag().then(
+        (lag) => lag.events,
+        () => undefined,
+      ),
+    );
+    app.metrics.observe('catalog_lag_seconds', () =>
+      catalog.lag().then(
+        (lag) => lag.seconds,
+        () => undefined,
+      ),
+    );
   },
   { name: 'services', dependencies: ['database', 'redis', 'metrics', 'jwt'] },
 );

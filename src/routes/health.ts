@@ -26,6 +26,20 @@ const HealthSchema = z
         .enum(['closed', 'open', 'half-open', 'disabled'])
         .meta({ description: 'The circuit breaker around Redis; open means degraded' }),
     }),
+    catalog: z
+      .object({
+        source: z.enum(['memory', 'database']),
+        reason: z.enum(['loading', 'over-cap']).optional(),
+        pets: z.number().int().optional(),
+        seq: z.number().int().optional(),
+        lagEvents: z.number().int(),
+        lagSeconds: z.number(),
+      })
+      .meta({
+        description:
+          "Where pet reads are answered from: memory (the node's catalog, at `seq`), or the database while " +
+          'the catalog loads or is past CATALOG_MAX_PETS; and how far the catalog is behind the newest commit',
+      }),
   })
   .meta({ id: 'Health' });
 
@@ -64,9 +78,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: HealthSchema, ...errorResponses() },
     },
     handler: async () => {
-      const [[databaseIsUp, databaseMs], [redis, redisMs]] = await Promise.all([
+      const { catalog } = app.services;
+      const [[databaseIsUp, databaseMs], [redis, redisMs], lag] = await Promise.all([
         timed(databaseUp),
         timed(redisState),
+        catalog.lag().catch(() => ({ events: 0, seconds: 0 })),
       ]);
       const database = databaseIsUp ? ('ok' as const) : ('down' as const);
       const { fanout, breaker } = app.cluster;
@@ -79,6 +95,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         services: { database, redis },
         latencyMs: { database: databaseMs, redis: redis === 'disabled' ? null : redisMs },
         cluster: { fanout, breaker },
+        catalog: { ...catalog.source, lagEvents: lag.events, lagSeconds: lag.seconds },
       };
     },
   });

@@ -40,6 +40,7 @@ export const NoContent = z.undefined().describe('Done; no content');
 /** Sends a service answer with its `X-Event-Seq`; one kept as JSON already goes out as it is. */
 export function sendAtSeq<T>(reply: FastifyReply, result: AtSeq<T>, statusCode = 200) {
   reply.code(statusCode).header('x-event-seq', String(result.seq));
+  if (result.etag !== undefined) reply.header('etag', result.etag);
   if (result.json === undefined) return reply.send(result.data);
   return reply.type('application/json; charset=utf-8').send(result.json);
 }

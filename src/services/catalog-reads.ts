@@ -1,9 +1,11 @@
 import { PetCatalog, type CatalogEntry, type CatalogFilter } from '../catalog/pet-catalog.js';
+import type { EventLogReader } from '../events/change-feed.js';
 import type { ChangeEvent } from '../live/resources.js';
 import { PetNotFoundError } from '../errors.js';
 import type { PetsRepository } from '../repositories/pets-repository.js';
 import type { Inventory, Pet, PetListQuery, PetStatus } from '../schemas/pets.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { contentTag } from './preconditions.js';
 import type { AtSeq, Transactor } from './transactor.js';
 
 export interface CatalogSettings {
@@ -17,6 +19,12 @@ export interface CatalogSettings {
 export type CatalogSource =
   | { source: 'memory'; pets: number; seq: number }
   | { source: 'database'; reason: 'loading' | 'over-cap'; pets?: number };
+
+/** How far the catalog is behind the newest committed seq: events, and the age of the oldest not applied. */
+export interface CatalogLag {
+  events: number;
+  seconds: number;
+}
 
 interface Waiter {
   seq: number;
@@ -37,6 +45,7 @@ export class CatalogReads {
   constructor(
     private readonly transactor: Transactor,
     private readonly pets: PetsRepository,
+    private readonly log: EventLogReader,
     private readonly settings: CatalogSettings,
     private readonly onOverCap: (pets: number, maxPets: number) => void,
   ) {}
@@ -68,6 +77,18 @@ export class CatalogReads {
     return catalog ? { source: 'memory', pets: catalog.size, seq: catalog.seq } : this.state;
   }
 
+  /** Read from the event table: zero while the catalog is current (or not in use). */
+  async lag(): Promise<CatalogLag> {
+    const catalog = this.catalog;
+    if (!catalog) return { events: 0, seconds: 0 };
+    const applied = catalog.seq;
+    const newest = await this.log.currentSeq();
+    if (newest <= applied) return { events: 0, seconds: 0 };
+    const [oldest] = await this.log.readAfter(applied, 1);
+    const seconds = oldest ? Math.max(0, Date.now() - Date.parse(oldest.createdAt)) / 1000 : 0;
+    return { events: newest - applied, seconds };
+  }
+
   async get(id: number, minSeq = 0): Promise<AtSeq<Pet>> {
     const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
     if (!catalog) return this.getFromDatabase(id);
@@ -94,11 +115,12 @@ export class CatalogReads {
       entries.map((entry) => entry.pet),
       query.limit,
     );
-    const items = jsonArray(entries.slice(0, query.limit));
+    const shown = entries.slice(0, query.limit);
     return {
       data: page,
       seq: catalog.seq,
-      json: `{"items":${items},"nextCursor":${JSON.stringify(page.nextCursor)}}`,
+      json: `{"items":${jsonArray(shown)},"nextCursor":${JSON.stringify(page.nextCursor)}}`,
+      etag: listTag(shown, page.nextCursor),
     };
   }
 
@@ -120,7 +142,12 @@ export class CatalogReads {
     const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
     if (!catalog) return this.transactor.read((tx) => this.pets.list(tx, filter));
     const entries = catalog.list(filter);
-    return { data: entries.map((entry) => entry.pet), seq: catalog.seq, json: jsonArray(entries) };
+    return {
+      data: entries.map((entry) => entry.pet),
+      seq: catalog.seq,
+      json: jsonArray(entries),
+      etag: listTag(entries, null),
+    };
   }
 
   private async getFromDatabase(id: number): Promise<AtSeq<Pet>> {
@@ -160,6 +187,11 @@ export class CatalogReads {
     for (const waiter of this.waiters) waiter.reached(false);
     this.onOverCap(pets, this.settings.maxPets);
   }
+}
+
+/** A list's ETag: what it shows is fixed by which pets, each at the seq of its version, and where it ends. */
+function listTag(entries: CatalogEntry[], nextCursor: string | null): string {
+  return contentTag(`${entries.map((entry) => `${entry.pet.id}.${entry.seq}`).join(',')}|${nextCursor}`);
 }
 
 function jsonArray(entries: CatalogEntry[]): string {

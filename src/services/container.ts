@@ -65,7 +65,13 @@ export function createServices(
     new ImagesRepository(),
     new ImageStore(config.dataDir),
   );
-  const catalog = new CatalogReads(transactor, petsRepository, config.catalog, onCatalogOverCap);
+  const catalog = new CatalogReads(
+    transactor,
+    petsRepository,
+    feed.reader(database.db),
+    config.catalog,
+    onCatalogOverCap,
+  );
   const categories = new CategoriesService(transactor, categoriesRepository, petsRepository);
   const orders = new OrdersService(transactor, ordersRepository, petsRepository, pets);
   const users = new UsersService(transactor, usersRepository, sessionsRepository, orders, revocations);

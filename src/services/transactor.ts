@@ -10,6 +10,8 @@ export interface AtSeq<T> {
   seq: number;
   /** The data as JSON already, when it was kept serialized (the catalog's pets): sent as it is. */
   json?: string;
+  /** Its ETag, when one cheaper than a digest of the JSON is known. */
+  etag?: string;
 }
 
 /**

@@ -91,9 +91,29 @@ describe('the live board', () => {
     const stored = (await session.app.call({ method: 'GET', url: `/api/v1/pets/${id}` })).json();
     expect(stored).toMatchObject({ name: 'Noodle', status: 'available' });
 
+    const sent: { method: string; path: string; minSeq?: string }[] = [];
+    page.on('request', (request) =>
+      sent.push({
+        method: request.method(),
+        path: new URL(request.url()).pathname,
+        minSeq: request.headers()['x-min-event-seq'],
+      }),
+    );
+    const patched = page.waitForResponse((response) => response.request().method() === 'PATCH');
     await page.locator(`#pet-${id}-status`).selectOption('sold');
     await page.waitForSelector(card('sold', id));
+    const patchSeq = Number((await patched).headers()['x-event-seq']);
     expect((await session.app.call({ method: 'GET', url: `/api/v1/pets/${id}` })).json().status).toBe('sold');
+
+    // Signed in again, the board's reads ask to reflect its own write, whichever node they reach.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('admin-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/users/me');
+    const reads = sent.filter((request) => request.method === 'GET' && request.path.startsWith('/api/'));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) expect(Number(read.minSeq)).toBeGreaterThanOrEqual(patchSeq);
     expect(problems).toEqual([]);
     await page.close();
   });

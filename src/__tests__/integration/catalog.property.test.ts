@@ -82,6 +82,7 @@ beforeAll(async () => {
   database = new CatalogReads(
     services.transactor,
     new PetsRepository(t.app.database.engine),
+    services.feed.reader(t.app.database.db),
     { maxPets: 1_000_000, minSeqWaitMs: 0 },
     () => {},
   );
@@ -169,6 +170,7 @@ describe('the in-memory catalog', () => {
     database = new CatalogReads(
       t.app.services.transactor,
       new PetsRepository(t.app.database.engine),
+      t.app.services.feed.reader(t.app.database.db),
       { maxPets: 1_000_000, minSeqWaitMs: 0 },
       () => {},
     );
