@@ -57,6 +57,21 @@ export default tseslint.config(
       patterns: ['ws', '**/realtime/*', '**/routes/*', '**/plugins/*'],
       message: 'The change feed and the resource declarations import no socket or HTTP code.',
     },
+    'src/catalog/**': {
+      patterns: [
+        'fastify',
+        '@fastify/*',
+        'ws',
+        '**/db/*',
+        '**/repositories/*',
+        '**/services/*',
+        '**/routes/*',
+        '**/realtime/*',
+        '**/plugins/*',
+      ],
+      message:
+        'The catalog is the pets in memory: the services read it, the live feed fills it, it calls neither.',
+    },
     'src/client/**': {
       patterns: ['../*'],
       message: 'The typed client is published alone: it imports nothing of the server.',

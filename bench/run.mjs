@@ -3,12 +3,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { catalogMemoryScenario } from './scenarios/catalog-memory.mjs';
 import { crossNodeScenario } from './scenarios/cross-node.mjs';
 import { fanoutScenario } from './scenarios/fanout.mjs';
 import { memoryScenario } from './scenarios/memory.mjs';
 import { profilesScenario } from './scenarios/profiles.mjs';
 import { reconnectScenario } from './scenarios/reconnect.mjs';
 import { restScenario } from './scenarios/rest.mjs';
+import { writePathScenario } from './scenarios/write-path.mjs';
 import { keepChaosSection } from './lib/chaos-section.mjs';
 import { renderReport } from './lib/report.mjs';
 
@@ -37,6 +39,8 @@ const started = Date.now();
 const results = { date: new Date().toISOString(), quick, machine, scenarios: {} };
 const scenarios = [
   ['rest', restScenario],
+  ['catalogMemory', catalogMemoryScenario],
+  ['writePath', writePathScenario],
   ['fanout', fanoutScenario],
   ['memory', memoryScenario],
   ['crossNode', crossNodeScenario],

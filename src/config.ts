@@ -89,7 +89,7 @@ const EnvironmentSchema = z
     EVENT_RETENTION: z.coerce.number().int().min(100).default(10_000),
     EVENT_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
-    CATALOG_MAX_PETS: z.coerce.number().int().min(0).default(250_000),
+    CATALOG_MAX_PETS: z.coerce.number().int().min(0).default(100_000),
     CATALOG_MIN_SEQ_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(200),
     NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),

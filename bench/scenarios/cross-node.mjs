@@ -1,44 +1,19 @@
 // Cross-node: two nodes on PostgreSQL and Redis; writes on node A at a fixed rate; commit-to-receive for
 // subscribers on node B, against subscribers on node A itself in the same run.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { reachable } from '../../scripts/reachable.mjs';
 import { json, login, paced } from '../lib/api.mjs';
+import { address, freshDatabase, POSTGRES_URL } from '../lib/postgres.mjs';
 import { startOurs } from '../lib/processes.mjs';
 import { sentAtName } from '../lib/sent-at.mjs';
 import { round, summary } from '../lib/stats.mjs';
 import { startSubscribers, waitForDeliveries } from '../lib/subscribers.mjs';
 
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const DEFAULT_PORTS = { 'postgres:': 5432, 'postgresql:': 5432, 'redis:': 6379 };
-
-/** Host and port of a URL (the scheme's default port when it names none), for `reachable`. */
-function address(url) {
-  const { hostname, port, protocol } = new URL(url);
-  return { host: hostname, port: Number(port) || DEFAULT_PORTS[protocol] };
-}
-
-async function admin(statement) {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function crossNodeScenario({ quick }) {
-  if (!(await reachable(address(POSTGRES_URL))) || !(await reachable(address(REDIS_URL)))) {
-    return { skipped: `PostgreSQL (${POSTGRES_URL}) or Redis (${REDIS_URL}) is unreachable` };
-  }
-  const name = `bench_${randomBytes(5).toString('hex')}`;
-  await admin(`create database ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const env = { DATABASE_URL: url.toString(), REDIS_URL, REDIS_KEY_PREFIX: `${name}:` };
+  const database = (await reachable(address(REDIS_URL))) ? await freshDatabase() : undefined;
+  if (!database) return { skipped: `PostgreSQL (${POSTGRES_URL}) or Redis (${REDIS_URL}) is unreachable` };
+  const env = { DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX: `${database.name}:` };
   const nodeA = await startOurs({ ...env, NODE_ID: 'bench-a' });
   const nodeB = await startOurs({ ...env, NODE_ID: 'bench-b' });
   const size = 100;
@@ -70,6 +45,6 @@ export async function crossNodeScenario({ quick }) {
   } finally {
     await Promise.all([onA.close(), onB.close()]);
     await Promise.all([nodeA.stop(), nodeB.stop()]);
-    await admin(`drop database if exists ${name} with (force)`);
+    await database.drop();
   }
 }

@@ -1,13 +1,17 @@
 // REST: our service against bare Fastify answering with the same bytes from memory, and against that same bare
 // Fastify with the per-request plugins the service runs (the price of those features alone), alternately, with
-// autocannon in a process of its own.
+// autocannon in a process of its own. Ours runs three ways: on SQLite, on PostgreSQL, and on SQLite while 1,000
+// subscribers receive 20 pet updates a second (a paced PATCH of another pet), which the reads must barely feel.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { customer, json, login } from '../lib/api.mjs';
+import { customer, json, login, paced } from '../lib/api.mjs';
+import { freshDatabase } from '../lib/postgres.mjs';
 import { startBaseline, startOurs } from '../lib/processes.mjs';
+import { sentAtName } from '../lib/sent-at.mjs';
+import { startSubscribers } from '../lib/subscribers.mjs';
 import { alternating, pairedRatio, spread } from '../lib/rounds.mjs';
 
 const run = promisify(execFile);
@@ -19,6 +23,47 @@ async function load(options) {
 }
 
 const CYCLE_CONNECTIONS = 20;
+const FANOUT = { subscribers: 1000, updatesPerSecond: 20 };
+
+/** Ours on SQLite, on a fresh PostgreSQL database, or on SQLite under fan-out; `stop` ends all it started. */
+async function startSide(side, BODIES_FILE) {
+  if (side === 'bare' || side === 'plugins') {
+    const server = await startBaseline('bare-fastify.mjs', {
+      BODIES_FILE,
+      ...(side === 'plugins' ? { WITH_PLUGINS: '1' } : {}),
+    });
+    return { server, stop: () => server.stop() };
+  }
+  const database = side === 'postgres' ? await freshDatabase() : undefined;
+  if (side === 'postgres' && !database) return undefined;
+  const server = await startOurs(database ? { DATABASE_URL: database.url } : {});
+  const stops = [() => server.stop(), async () => database?.drop()];
+  if (side === 'underFanout') {
+    const token = await login(server.http);
+    const pet = (await json(server.http, 'POST', '/api/v1/pets', { token, body: { name: sentAtName() } }))
+      .body;
+    const subscribers = await startSubscribers('ours', server.ws, FANOUT.subscribers);
+    const writing = { on: true };
+    const writer = (async () => {
+      while (writing.on) {
+        await paced(FANOUT.updatesPerSecond, 1, () =>
+          json(server.http, 'PATCH', `/api/v1/pets/${pet.id}`, { token, body: { name: sentAtName() } }),
+        );
+      }
+    })();
+    stops.unshift(async () => {
+      writing.on = false;
+      await writer;
+      await subscribers.close();
+    });
+  }
+  return {
+    server,
+    stop: async () => {
+      for (const stop of stops) await stop();
+    },
+  };
+}
 
 /**
  * A customer, and a pet of its own for each connection of each run: the warm-up stops mid-cycle and leaves
@@ -36,10 +81,11 @@ async function prepareOurs(server) {
   return { token: await customer(server.http), petIds };
 }
 
-/** What the service answers each read with: the bare baseline serves exactly these bytes. */
+/** What the service answers each read with, once prepared as for a round: the bare baseline serves these bytes. */
 async function captureBodies(cases) {
   const server = await startOurs();
   try {
+    await prepareOurs(server);
     const reads = cases.filter((entry) => entry.path);
     const bodies = {};
     for (const { path } of reads) bodies[path] = await (await fetch(`${server.http}${path}`)).text();
@@ -68,35 +114,36 @@ export async function restScenario({ quick }) {
   const cases = [
     { name: 'GET /api/v1/pets/:id', path: '/api/v1/pets/1' },
     { name: 'GET /api/v1/pets?status=available&limit=20', path: '/api/v1/pets?status=available&limit=20' },
+    {
+      name: 'GET /api/v1/pets/findByStatus?status=available',
+      path: '/api/v1/pets/findByStatus?status=available',
+    },
     { name: 'place order + cancel', cycle: true },
   ];
-  const sides = ['ours', 'bare', 'plugins'];
+  const sides = ['ours', 'bare', 'plugins', 'postgres', 'underFanout'];
   const results = Object.fromEntries(
     cases.map((entry) => [entry.name, Object.fromEntries(sides.map((side) => [side, []]))]),
   );
   const BODIES_FILE = await captureBodies(cases);
   for (const order of alternating(sides, rounds)) {
     for (const side of order) {
-      const server =
-        side === 'ours'
-          ? await startOurs()
-          : await startBaseline('bare-fastify.mjs', {
-              BODIES_FILE,
-              ...(side === 'plugins' ? { WITH_PLUGINS: '1' } : {}),
-            });
+      const started = await startSide(side, BODIES_FILE);
+      if (!started) continue;
+      const { server } = started;
       try {
-        const { token, petIds } =
-          side === 'ours'
-            ? await prepareOurs(server)
-            : {
-                token: 'none',
-                petIds: Array.from({ length: 2 * CYCLE_CONNECTIONS }, (_, index) => index + 1),
-              };
+        const ours = side !== 'bare' && side !== 'plugins';
+        const { token, petIds } = ours
+          ? await prepareOurs(server)
+          : {
+              token: 'none',
+              petIds: Array.from({ length: 2 * CYCLE_CONNECTIONS }, (_, index) => index + 1),
+            };
         const cycles = [petIds.slice(0, CYCLE_CONNECTIONS), petIds.slice(-CYCLE_CONNECTIONS)].map((pets) => ({
           token,
           petIds: pets,
         }));
         for (const entry of cases) {
+          if (side === 'underFanout' && entry.cycle) continue; // reads are what this side is for
           const options = {
             url: `${server.http}${entry.path ?? ''}`,
             connections: entry.cycle ? CYCLE_CONNECTIONS : 50,
@@ -108,22 +155,29 @@ export async function restScenario({ quick }) {
           );
         }
       } finally {
-        await server.stop();
+        await started.stop();
       }
     }
   }
   await rm(dirname(BODIES_FILE), { recursive: true, force: true });
   return cases.map(({ name }) => {
-    const [ours, bare, plugins] = sides.map((side) => figures(results[name][side]));
+    const [ours, bare, plugins, postgres, underFanout] = sides.map((side) => figures(results[name][side]));
     const rps = (result) => result.requestsPerSecond;
+    const p99 = (result) => result.p99;
+    const runs = results[name];
     return {
       name,
-      rounds: results[name],
+      rounds: runs,
       ours,
       bare,
       plugins,
-      ratio: pairedRatio(results[name].ours, results[name].bare, rps),
-      pluginsRatio: pairedRatio(results[name].plugins, results[name].bare, rps),
+      postgres,
+      underFanout,
+      ratio: pairedRatio(runs.ours, runs.bare, rps),
+      p99Ratio: pairedRatio(runs.ours, runs.bare, p99),
+      pluginsRatio: pairedRatio(runs.plugins, runs.bare, rps),
+      postgresRatio: pairedRatio(runs.postgres, runs.bare, rps),
+      underFanoutRatio: pairedRatio(runs.underFanout, runs.ours, rps),
     };
   });
 }

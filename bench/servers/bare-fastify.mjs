@@ -68,6 +68,7 @@ async function withPlugins(fastify) {
 const serve = (path) => async (_request, reply) => reply.type('application/json').send(bodies.get(path));
 app.get('/api/v1/pets/:id', serve('/api/v1/pets/1'));
 app.get('/api/v1/pets', serve('/api/v1/pets?status=available&limit=20'));
+app.get('/api/v1/pets/findByStatus', serve('/api/v1/pets/findByStatus?status=available'));
 app.post('/api/v1/store/order', async (request, reply) => {
   const order = { id: nextOrder++, petId: request.body.petId, status: 'placed' };
   orders.set(order.id, order);

@@ -50,15 +50,22 @@ export class ChangeFeed {
     );
   });
 
-  /** Appends the drafts as events in the caller's transaction and returns them with their seq. */
-  async append(tx: Transaction<Database>, drafts: EventDraft[]): Promise<ChangeEvent[]> {
+  /**
+   * Gives the drafts their seqs in the caller's transaction (which holds the counter's row lock from here to its
+   * end, so every other write waits: call it last), for `insert`.
+   */
+  async number(tx: Transaction<Database>, drafts: EventDraft[]): Promise<ChangeEvent[]> {
     if (drafts.length === 0) return [];
     const { lastSeq } = await this.takeSeqs.executeTakeFirstOrThrow(tx, { count: drafts.length });
     const firstSeq = Number(lastSeq) - drafts.length + 1;
     const createdAt = new Date().toISOString();
-    const events = drafts.map(
-      (draft, index) => ({ ...draft, seq: firstSeq + index, createdAt }) as ChangeEvent,
-    );
+    return drafts.map((draft, index) => ({ ...draft, seq: firstSeq + index, createdAt }) as ChangeEvent);
+  }
+
+  /** Inserts numbered events into the event table, in the transaction that numbered them. */
+  async insert(tx: Transaction<Database>, events: ChangeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const createdAt = events[0]?.createdAt as string;
     const rows = events.flatMap((event, index) => [
       [`seq${index}`, event.seq],
       [`topic${index}`, event.topic],
@@ -66,7 +73,6 @@ export class ChangeFeed {
       [`payload${index}`, JSON.stringify(event.payload)],
     ]);
     await this.insertEvents.execute(tx, Object.fromEntries([['createdAt', createdAt], ...rows]));
-    return events;
   }
 
   /** The newest seq committed, as seen by the given executor (a snapshot transaction for reads). */

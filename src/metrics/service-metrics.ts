@@ -6,6 +6,8 @@ import { registerObservedGauge, type GaugeReader, type ObservedGauge } from './o
 
 /** Seconds; from a cached read to a slow upload. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Seconds a write holds the event counter: tens of microseconds to a few milliseconds. */
+const COUNTER_HOLD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 /** Seconds from commit to the frame being handed to the sockets. */
 const DELIVERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -49,6 +51,7 @@ export class ServiceMetrics {
   private readonly eventsPublished;
   private readonly eventsDelivered;
   private readonly deliveryDelay;
+  private readonly counterHold;
   private readonly backfills;
   private readonly resyncs;
   private readonly clusterMessages;
@@ -166,6 +169,14 @@ export class ServiceMetrics {
       buckets: DELIVERY_BUCKETS,
       registers,
     });
+    this.counterHold = new Histogram({
+      name: 'change_event_counter_hold_seconds',
+      help:
+        'How long a write holds the event counter, from taking its seqs to the end of its commit: on ' +
+        'PostgreSQL the one section every write of the cluster passes through in turn',
+      buckets: COUNTER_HOLD_BUCKETS,
+      registers,
+    });
     this.backfills = new Counter({
       name: 'change_feed_backfills_total',
       help: 'Times missing events were read back from the event table (gaps, polling)',
@@ -257,6 +268,10 @@ export class ServiceMetrics {
   eventDelivered(event: ChangeEvent, sockets: number): void {
     if (sockets > 0) this.eventsDelivered.inc({ topic: event.topic }, sockets);
     this.deliveryDelay.observe(Math.max(0, Date.now() - Date.parse(event.createdAt)) / 1000);
+  }
+
+  eventCounterHeld(seconds: number): void {
+    this.counterHold.observe(seconds);
   }
 
   backfilled(): void {

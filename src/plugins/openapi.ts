@@ -31,8 +31,9 @@ const errorCodeTable = errorCatalog
 const description = `REST and WebSocket API of a pet store where every change is visible live.
 
 Every response that reads state carries \`X-Event-Seq\`: subscribe over WebSocket with \`since\` set to it
-to miss nothing; send \`X-Min-Event-Seq\` with the seq of your own write to read at least that far
-(400 \`SEQ_NOT_REACHED\` for a seq not committed yet). Every read carries an \`ETag\` and
+to miss nothing; send \`X-Min-Event-Seq\` with the seq of your own write, made on another node, to read at
+least that far (the node waits for it up to \`CATALOG_MIN_SEQ_WAIT_MS\`, then reads the database; 400
+\`SEQ_NOT_REACHED\` for a seq not committed yet); the node that took a write always reflects it. Every read carries an \`ETag\` and
 \`Cache-Control: no-cache\`; \`If-None-Match\` with it answers 304 while what the read shows is unchanged.
 Resources with a \`version\` return it as a strong \`ETag\`; send it back as \`If-Match\` on PUT, PATCH and
 DELETE to avoid overwriting someone else's change (412 when it no longer matches).

@@ -50,7 +50,7 @@ export function createServices(
 ): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();
-  const transactor = new Transactor(database.db, feed);
+  const transactor = new Transactor(database.db, feed, (seconds) => metrics.eventCounterHeld(seconds));
   const petsRepository = new PetsRepository(database.engine);
   const categoriesRepository = new CategoriesRepository();
   const ordersRepository = new OrdersRepository(database.engine);

@@ -24,16 +24,26 @@ export class Transactor {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly feed: ChangeFeed,
+    /** Told how long each write held the event counter (seconds), from taking its seqs to its commit. */
+    private readonly onCounterHeld: (seconds: number) => void = () => {},
   ) {}
 
+  /**
+   * The work runs first and the seqs are taken last, just before the commit: the event counter's row lock, which
+   * every write of the cluster waits for in turn, is held for the events' insert and the commit alone.
+   */
   async write<T>(work: (tx: Transaction<Database>, events: EventDraft[]) => Promise<T>): Promise<AtSeq<T>> {
+    let counterTakenAt = 0;
     const { data, committed, seq } = await this.db.transaction().execute(async (tx) => {
       const drafts: EventDraft[] = [];
       const data = await work(tx, drafts);
-      const committed = await this.feed.append(tx, drafts);
+      const committed = await this.feed.number(tx, drafts);
+      counterTakenAt = performance.now();
+      await this.feed.insert(tx, committed);
       const seq = committed.at(-1)?.seq ?? (await this.feed.currentSeq(tx));
       return { data, committed, seq };
     });
+    if (committed.length > 0) this.onCounterHeld((performance.now() - counterTakenAt) / 1000);
     this.newestWrite = Math.max(this.newestWrite, seq);
     this.feed.publish(committed);
     return { data, seq };

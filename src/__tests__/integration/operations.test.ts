@@ -25,6 +25,7 @@ describe('health and readiness', () => {
       services: { database: 'ok', redis: 'disabled' },
       latencyMs: { database: expect.any(Number), redis: null },
       cluster: { fanout: 'local', breaker: 'disabled' },
+      catalog: { source: 'memory', pets: 0, seq: 0, lagEvents: 0, lagSeconds: 0 },
     });
   });
 
