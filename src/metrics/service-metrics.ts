@@ -37,6 +37,10 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly httpRequests;
   private readonly httpDuration;
+  private readonly httpSeries = new Map<
+    string,
+    { requests: { inc(): void }; duration: { observe(value: number): void } }
+  >();
   private readonly authAttempts;
   private readonly tokenRejections;
   private readonly rateLimitHits;
@@ -216,9 +220,19 @@ export class ServiceMetrics {
     this.clusterMessages.inc({ channel });
   }
 
+  /**
+   * Counts and times one HTTP answer. The series of each label set are looked up once (the sets are few: route
+   * templates × methods × statuses), so a request does not hash its labels twice.
+   */
   httpRequest(labels: { method: string; route: string; status_code: string }, seconds: number): void {
-    this.httpRequests.inc(labels);
-    this.httpDuration.observe(labels, seconds);
+    const key = `${labels.method} ${labels.route} ${labels.status_code}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = { requests: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+      this.httpSeries.set(key, series);
+    }
+    series.requests.inc();
+    series.duration.observe(seconds);
   }
 
   authAttempt(attempt: AuthAttempt): void {

@@ -39,17 +39,29 @@ describe('security headers and CORS', () => {
   });
   afterAll(() => t.close());
 
-  it('sends helmet headers with a CSP that allows Swagger UI’s own scripts and inline styles only', async () => {
-    const response = await t.call({ method: 'GET', url: '/api/v1/pets' });
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['strict-transport-security']).toEqual(expect.any(String));
-    const csp = String(response.headers['content-security-policy']);
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
-    expect(csp).toContain("frame-ancestors 'none'");
-    const ui = await t.call({ method: 'GET', url: '/documentation/' });
-    expect(ui.headers['content-security-policy']).toEqual(expect.any(String));
+  it('sends the API security headers on API answers, errors included', async () => {
+    for (const url of ['/api/v1/pets', '/api/v1/pets/999999', '/no-such-route']) {
+      const response = await t.call({ method: 'GET', url });
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+      expect(response.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers['x-frame-options']).toBe('DENY');
+    }
+  });
+
+  it('sends helmet headers on pages, with a CSP that allows Swagger UI’s own scripts and inline styles only', async () => {
+    for (const url of ['/documentation/', '/']) {
+      const page = await t.call({ method: 'GET', url });
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['x-content-type-options']).toBe('nosniff');
+      expect(page.headers['strict-transport-security']).toEqual(expect.any(String));
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+    }
   });
 
   it('answers a preflight from an allowed origin and exposes the API headers, and ignores other origins', async () => {

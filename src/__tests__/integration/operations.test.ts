@@ -75,7 +75,7 @@ describe('database connections ended by the server', () => {
   onPostgres('survives the server terminating its idle connections, and keeps answering', async () => {
     const node = await startTestApp();
     try {
-      expect((await node.call({ method: 'GET', url: '/api/v1/pets' })).statusCode).toBe(200);
+      expect((await node.call({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
       const admin = new pg.Client({ connectionString: node.app.config.databaseUrl });
       await admin.connect();
       const { rowCount } = await admin.query(
@@ -84,7 +84,7 @@ describe('database connections ended by the server', () => {
       await admin.end();
       expect(rowCount).toBeGreaterThan(0);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect((await node.call({ method: 'GET', url: '/api/v1/pets' })).statusCode).toBe(200);
+      expect((await node.call({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
     } finally {
       await node.close();
     }
