@@ -173,7 +173,7 @@ ${table(
   ]),
 )}
 
-Ours runs with validation, the rate limiter (counting, limit out of reach), metrics and the SQLite read on; request logging is at \`warn\`. "Bare + plugins" is the bare server with only the cross-cutting plugins the service runs on every request (request id, helmet's headers, load shedding, rate limiting, request metrics) and no database: what those features cost by themselves. The catalog reads come from the node's in-memory catalog; "under fan-out" is ours while 1,000 subscribers receive 20 pet updates a second, with the subscriber processes on the same two cores.
+Ours runs with validation, the rate limiter (counting, limit out of reach) and metrics on, answering the pet reads from its in-memory catalog and the order cycle from SQLite; request logging is at \`warn\`. "Bare + plugins" is the bare server with only the cross-cutting plugins the service runs on every request (request id, the security headers of an API answer, load shedding, rate limiting, request metrics) and no database: what those features cost by themselves. "Under fan-out" is ours while 1,000 subscribers receive 20 pet updates a second, with the subscriber processes on the same two cores.
 
 ## The in-memory catalog
 
