@@ -12,8 +12,8 @@ export interface CatalogEntry {
   readonly seq: number;
 }
 
-/** The filters of a pet list; each given one must hold (the SQL of `PetsRepository.list`, in memory). */
-export interface CatalogFilter {
+/** The filters of a pet list, for SQL (`PetsRepository.list`) and the catalog alike; each given one must hold. */
+export interface PetFilter {
   statuses?: PetStatus[];
   /** Any of these tag names. */
   tags?: string[];
@@ -101,7 +101,7 @@ export class PetCatalog {
   }
 
   /** The pets matching every filter, by id, after `afterId`, at most `limit`. */
-  list(filter: CatalogFilter): CatalogEntry[] {
+  list(filter: PetFilter): CatalogEntry[] {
     const matches: CatalogEntry[] = [];
     const limit = filter.limit ?? Infinity;
     if (limit <= 0) return matches;
@@ -129,7 +129,7 @@ export class PetCatalog {
   }
 
   /** The shortest id list that holds every match: one a single-valued filter names, else every pet. */
-  private shortestIndex(filter: CatalogFilter): SortedIds {
+  private shortestIndex(filter: PetFilter): SortedIds {
     const empty = new SortedIds();
     const candidates: SortedIds[] = [this.all];
     if (filter.category !== undefined) candidates.push(this.byCategory.get(filter.category) ?? empty);

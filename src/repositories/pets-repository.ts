@@ -2,20 +2,12 @@ import { sql } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import { nameKey } from '../catalog/name-key.js';
+import type { PetFilter } from '../catalog/pet-catalog.js';
 import type { Engine } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import { ReusableQuery, ShapedQueries } from '../db/reusable-query.js';
 import type { PetRow } from '../db/types.js';
 import type { Inventory, NamedRefInput, Pet, PetStatus } from '../schemas/pets.js';
-
-export interface PetFilter {
-  statuses?: PetStatus[];
-  tags?: string[];
-  category?: string;
-  nameContains?: string;
-  afterId?: number;
-  limit?: number;
-}
 
 export interface PetValues {
   name: string;

@@ -1,4 +1,4 @@
-import { PetCatalog, type CatalogEntry, type CatalogFilter } from '../catalog/pet-catalog.js';
+import { PetCatalog, type CatalogEntry, type PetFilter } from '../catalog/pet-catalog.js';
 import type { EventLogReader } from '../events/change-feed.js';
 import type { ChangeEvent } from '../live/resources.js';
 import { PetNotFoundError } from '../errors.js';
@@ -98,7 +98,7 @@ export class CatalogReads {
   }
 
   async list(query: PetListQuery, minSeq = 0): Promise<AtSeq<Page<Pet>>> {
-    const filter: CatalogFilter = {
+    const filter: PetFilter = {
       statuses: query.status,
       tags: query.tags,
       category: query.category,
@@ -138,7 +138,7 @@ export class CatalogReads {
     return { data: catalog.inventory(), seq: catalog.seq };
   }
 
-  private async everyMatch(filter: CatalogFilter, minSeq: number): Promise<AtSeq<Pet[]>> {
+  private async everyMatch(filter: PetFilter, minSeq: number): Promise<AtSeq<Pet[]>> {
     const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
     if (!catalog) return this.transactor.read((tx) => this.pets.list(tx, filter));
     const entries = catalog.list(filter);

@@ -77,16 +77,20 @@ let database: CatalogReads;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const { services } = t.app;
-  // The same reads without a catalog loaded: every answer comes from SQL.
-  database = new CatalogReads(
+  database = databaseReads();
+});
+
+/** The same reads without a catalog loaded, over the app's database: every answer comes from SQL. */
+function databaseReads(): CatalogReads {
+  const { services, database: handle } = t.app;
+  return new CatalogReads(
     services.transactor,
-    new PetsRepository(t.app.database.engine),
-    services.feed.reader(t.app.database.db),
+    new PetsRepository(handle.engine),
+    services.feed.reader(handle.db),
     { maxPets: 1_000_000, minSeqWaitMs: 0 },
     () => {},
   );
-});
+}
 afterAll(() => t.close());
 
 async function apply(step: Write): Promise<void> {
@@ -158,22 +162,12 @@ describe('the in-memory catalog', () => {
   }, 180_000);
 
   it('is rebuilt from one snapshot on restart, at the seq the database is at', async () => {
-    for (const step of [
-      { kind: 'create', name: 'Émile', category: { name: 'Dogs' }, tags: [], status: 'sold' },
-    ] as Write[]) {
-      await apply(step);
-    }
+    await apply({ kind: 'create', name: 'Émile', category: { name: 'Dogs' }, tags: [], status: 'sold' });
     const before = t.app.services.catalog.source;
+    expect(before).toMatchObject({ source: 'memory', pets: expect.any(Number) });
     await t.restart();
-    const after = t.app.services.catalog.source;
-    expect(after).toEqual(before);
-    database = new CatalogReads(
-      t.app.services.transactor,
-      new PetsRepository(t.app.database.engine),
-      t.app.services.feed.reader(t.app.database.db),
-      { maxPets: 1_000_000, minSeqWaitMs: 0 },
-      () => {},
-    );
+    expect(t.app.services.catalog.source).toEqual(before);
+    database = databaseReads();
     await expectSameAnswers([{ limit: 3 }, { limit: 2, name: 'é' }]);
   });
 });
