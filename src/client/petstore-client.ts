@@ -40,6 +40,11 @@ export class PetstoreClient {
   private readonly pending = new Map<string, Pending>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  /**
+   * The newest seq an answer to this client reflected (its own writes included): every later request asks to
+   * reflect at least that (`minSeq`), so what it reads never goes back, whichever node a reconnect lands on.
+   */
+  private answeredSeq = 0;
   private nextId = 0;
   private attempt = 0;
   private stopped = true;
@@ -84,7 +89,10 @@ export class PetstoreClient {
         );
       }, this.options.requestTimeoutMs);
       this.pending.set(correlationId, { resolve: resolve as (payload: unknown) => void, reject, timer });
-      socket.send(JSON.stringify({ type: 'request', correlationId, timestamp: Date.now(), action, payload }));
+      const minSeq = this.answeredSeq > 0 ? { minSeq: this.answeredSeq } : {};
+      socket.send(
+        JSON.stringify({ type: 'request', correlationId, timestamp: Date.now(), action, payload, ...minSeq }),
+      );
     });
   }
 
@@ -169,7 +177,11 @@ export class PetstoreClient {
     const topics = [...new Set([...this.subscriptions].flatMap((subscription) => [...subscription.topics]))];
     if (topics.length === 0) return;
     const answer = await this.join(topics, this.lastSeq, this.epoch);
-    if (answer.resynced) this.lastSeq = answer.seq;
+    if (answer.resynced) {
+      // Another event log (a restore) numbers its seqs anew: what this client saw says nothing there.
+      this.lastSeq = answer.seq;
+      if (answer.epoch !== this.epoch) this.answeredSeq = 0;
+    }
     this.epoch = answer.epoch;
   }
 
@@ -199,6 +211,7 @@ export class PetstoreClient {
       this.pending.delete(frame.correlationId as string);
       clearTimeout(pending.timer);
       if (frame.status === 'success') {
+        if (typeof frame.seq === 'number') this.answeredSeq = Math.max(this.answeredSeq, frame.seq);
         pending.resolve(frame.payload);
       } else {
         const error = frame.payload as { code: string; message: string };

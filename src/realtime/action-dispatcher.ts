@@ -21,11 +21,17 @@ import { errorFrame, responseFrame } from './frames.js';
  */
 export type Respond = (result: unknown) => void;
 
+/** What a request asks beyond its payload: the seq its answer must reflect at least (0: none). */
+export interface RequestContext {
+  minSeq: number;
+}
+
 export type ActionHandlers = {
   [A in ActionName]: (
     connection: ClientConnection,
     input: ActionPayload<A>,
     respond: Respond,
+    context: RequestContext,
   ) => Promise<unknown> | unknown;
 };
 
@@ -62,7 +68,7 @@ export class ActionDispatcher {
     await Promise.race([answered, timeout]);
   }
 
-  private async answer(connection: ClientConnection, { correlationId, action, payload }: Request) {
+  private async answer(connection: ClientConnection, { correlationId, action, payload, minSeq }: Request) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TimeoutError(action)), this.requestTimeoutMs);
@@ -76,7 +82,7 @@ export class ActionDispatcher {
     };
     try {
       if (this.closing) throw new ShuttingDownError();
-      respond(await Promise.race([this.run(connection, action, payload, respond), timeout]));
+      respond(await Promise.race([this.run(connection, action, payload, respond, { minSeq }), timeout]));
     } catch (error) {
       const body = toErrorBody(error as Parameters<typeof toErrorBody>[0]);
       if (body.code === 'INTERNAL_ERROR') {
@@ -111,6 +117,7 @@ export class ActionDispatcher {
     action: string,
     payload: unknown,
     respond: Respond,
+    context: RequestContext,
   ): Promise<unknown> {
     if (!Object.hasOwn(ActionPayloadSchemas, action)) {
       this.metrics.wsInvalidMessage('unknown_action');
@@ -126,7 +133,8 @@ export class ActionDispatcher {
       connection: ClientConnection,
       input: unknown,
       respond: Respond,
+      context: RequestContext,
     ) => unknown;
-    return handler(connection, parsed.data, respond);
+    return handler(connection, parsed.data, respond, context);
   }
 }

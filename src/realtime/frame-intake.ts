@@ -11,6 +11,8 @@ export interface Request {
   correlationId: string;
   action: string;
   payload: unknown;
+  /** The seq the answer must reflect at least (0: none asked). */
+  minSeq: number;
 }
 
 /**
@@ -56,5 +58,6 @@ export function readRequest(
     refuse(invalidInput('request frame', issueDetails(frame.error.issues, 'frame')));
     return undefined;
   }
-  return { correlationId: frame.data.correlationId, action: frame.data.action, payload: frame.data.payload };
+  const { correlationId: id, action, payload, minSeq = 0 } = frame.data;
+  return { correlationId: id, action, payload, minSeq };
 }

@@ -19,13 +19,23 @@ const { Sender } = ws as unknown as {
   Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
 };
 
-export function responseFrame(correlationId: string | null, payload: unknown): string {
+/** An action's answer together with the seq it reflects, answered as a response frame with `seq`. */
+export class AnswerAtSeq {
+  constructor(
+    readonly payload: unknown,
+    readonly seq: number,
+  ) {}
+}
+
+export function responseFrame(correlationId: string | null, result: unknown): string {
+  const [payload, seq] = result instanceof AnswerAtSeq ? [result.payload, result.seq] : [result, undefined];
   return JSON.stringify({
     type: 'response',
     correlationId,
     timestamp: Date.now(),
     status: 'success',
     payload,
+    ...(seq === undefined ? {} : { seq }),
   });
 }
 

@@ -14,6 +14,16 @@ export const RequestFrameSchema = z.strictObject({
   timestamp: z.number().meta({ description: 'Client time, epoch milliseconds' }),
   action: z.string().min(1).max(64),
   payload: z.unknown().optional(),
+  minSeq: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({
+      description:
+        'The seq the answer must reflect at least, as X-Min-Event-Seq over REST: typically the seq of your own ' +
+        'write made through another node (400 SEQ_NOT_REACHED when not committed yet)',
+    }),
 });
 
 export const ResponseFrameSchema = z.object({
@@ -22,6 +32,9 @@ export const ResponseFrameSchema = z.object({
   timestamp: z.number(),
   status: z.enum(['success', 'error']),
   payload: z.unknown(),
+  seq: z.number().int().optional().meta({
+    description: 'On answers of actions that read or change state: the newest change seq the answer reflects',
+  }),
 });
 
 export const NotificationFrameSchema = z.object({

@@ -64,10 +64,10 @@ export class RawSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** Sends a request and resolves with its response frame. */
-  request(action: string, payload: unknown = {}): Promise<Frame> {
+  /** Sends a request (with any further frame fields, such as `minSeq`) and resolves with its response frame. */
+  request(action: string, payload: unknown = {}, fields: Record<string, unknown> = {}): Promise<Frame> {
     const correlationId = `t${++counter}`;
-    this.send({ type: 'request', correlationId, timestamp: Date.now(), action, payload });
+    this.send({ type: 'request', correlationId, timestamp: Date.now(), action, payload, ...fields });
     return this.next((frame) => frame.type === 'response' && frame.correlationId === correlationId);
   }
 

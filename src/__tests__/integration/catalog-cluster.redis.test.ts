@@ -51,13 +51,15 @@ describeCluster('the per-node catalog across nodes', () => {
   let cluster: TestCluster;
   afterEach(() => cluster?.close());
 
-  it('reads a write made on A at once on B with X-Min-Event-Seq, hundreds of times', async () => {
-    cluster = await startCluster(2);
+  it('reads a write made on A at once on B with X-Min-Event-Seq, and minSeq over WebSocket, hundreds of times', async () => {
+    // A request a round on one socket: the per-connection message limit is not what this test is about.
+    cluster = await startCluster(2, { WS_MESSAGES_PER_MINUTE: '100000', WS_MESSAGE_BURST: '1000' });
     const [a, b] = cluster.nodes as [TestApp, TestApp];
     const token = await a.adminToken();
     const pet = (
       await a.call({ method: 'POST', url: '/api/v1/pets', token, body: { name: 'start' } })
     ).json();
+    const socketOnB = await RawSocket.open(cluster.wsUrls[1] as string);
     for (let round = 0; round < 300; round += 1) {
       const name = `round-${round}`;
       const written = await a.call({ method: 'PATCH', url: `/api/v1/pets/${pet.id}`, token, body: { name } });
@@ -75,7 +77,12 @@ describeCluster('the per-node catalog across nodes', () => {
       expect(onB.json().name).toBe(name);
       expect(listOnB.json().items.map((item: Pet) => item.id)).toEqual([pet.id]);
       expect(onA.json().name).toBe(name);
+      // The same over WebSocket: `minSeq` on the request frame.
+      const overWs = await socketOnB.request('pets.get', { id: pet.id }, { minSeq: Number(seq) });
+      expect(overWs).toMatchObject({ status: 'success', payload: { name } });
+      expect(overWs.seq as number).toBeGreaterThanOrEqual(Number(seq));
     }
+    socketOnB.close();
     const beyond = await b.call({
       method: 'GET',
       url: '/api/v1/pets',

@@ -4,6 +4,7 @@ import {
   type ChangeNotification,
   type ConnectionState,
 } from '../../client/index.js';
+import { WebSocket } from 'ws';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { until } from '../helpers/until.js';
@@ -31,6 +32,28 @@ const patchPet = async (id: number, name: string) =>
   );
 
 describe('the typed client', () => {
+  it('asks every request after an answer to reflect that answer’s seq (its own writes first)', async () => {
+    const sent: Array<{ action: string; minSeq?: number }> = [];
+    class Recording extends WebSocket {
+      override send(data: string): void {
+        sent.push(JSON.parse(data));
+        super.send(data);
+      }
+    }
+    const client = new PetstoreClient({ url, token: admin, WebSocket: Recording as never });
+    await client.connect();
+    const pet = await createPet(t, { name: 'Before' });
+    await client.request('pets.get', { id: pet.id });
+    const writeSeq = await patchPet(pet.id, 'Elsewhere'); // over REST: not an answer to this client
+    await client.request('pets.patch', { id: pet.id, patch: { name: 'Mine' } });
+    const read = await client.request<{ name: string }>('pets.get', { id: pet.id });
+    expect(read.name).toBe('Mine');
+    const [first, , last] = sent.filter((frame) => frame.action.startsWith('pets.'));
+    expect(first?.minSeq).toBeUndefined();
+    expect(last?.minSeq).toBeGreaterThan(writeSeq);
+    client.close();
+  });
+
   it('requests, times out, and reports server errors with their code', async () => {
     const client = new PetstoreClient({ url, token: admin, requestTimeoutMs: 2000 });
     await client.connect();

@@ -161,4 +161,38 @@ describe('the WebSocket protocol', () => {
     });
     socket.close();
   });
+
+  it('answers with the seq each answer reflects, and holds reads to a minSeq as REST holds X-Min-Event-Seq', async () => {
+    const socket = await RawSocket.open(url);
+    await socket.request('authenticate', { token: await t.adminToken() });
+    const created = await socket.request('pets.create', { name: 'Seq' });
+    expect(created.status).toBe('success');
+    const seq = created.seq as number;
+    const rest = await t.call({
+      method: 'GET',
+      url: `/api/v1/pets/${(created.payload as { id: number }).id}`,
+    });
+    expect(seq).toBe(Number(rest.headers['x-event-seq']));
+
+    const read = await socket.request(
+      'pets.get',
+      { id: (created.payload as { id: number }).id },
+      { minSeq: seq },
+    );
+    expect(read).toMatchObject({ status: 'success', payload: { name: 'Seq' } });
+    expect(read.seq as number).toBeGreaterThanOrEqual(seq);
+    for (const action of ['pets.list', 'store.inventory']) {
+      expect((await socket.request(action, {}, { minSeq: seq })).seq as number).toBeGreaterThanOrEqual(seq);
+    }
+
+    const ahead = await socket.request('pets.list', {}, { minSeq: seq + 1000 });
+    expect(ahead).toMatchObject({ status: 'error', payload: { statusCode: 400, code: 'SEQ_NOT_REACHED' } });
+    for (const minSeq of [-1, 1.5, '3']) {
+      const bad = await socket.request('pets.list', {}, { minSeq });
+      expect(bad).toMatchObject({ status: 'error', payload: { code: 'VALIDATION_ERROR' } });
+    }
+    // Answers that say nothing about the state carry no seq.
+    expect((await socket.request('ping')).seq).toBeUndefined();
+    socket.close();
+  });
 });
