@@ -15,6 +15,7 @@ import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
 import cluster from './plugins/cluster.js';
 import liveBoard from './plugins/live-board.js';
+import liveFeed from './plugins/live-feed.js';
 import loadShedding from './plugins/load-shedding.js';
 import metrics from './plugins/metrics.js';
 import requestLog from './plugins/request-log.js';
@@ -137,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authentication);
   await app.register(conditionalRequests);
   await app.register(readYourWrites);
+  await app.register(liveFeed);
   await app.register(realtime);
   await app.register(cluster);
 

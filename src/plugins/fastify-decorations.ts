@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { Actor } from '../services/access.js';
 import type { TokenSigner } from '../services/auth-service.js';
 import type { RealtimeGateway } from '../realtime/gateway.js';
+import type { LiveFeed } from '../realtime/live-feed.js';
 import type { Services } from '../services/container.js';
 import type { ExpectedVersions } from '../services/preconditions.js';
 
@@ -18,6 +19,8 @@ declare module 'fastify' {
     tokenSigner: TokenSigner;
     services: Services;
     realtime: RealtimeGateway;
+    /** The node's in-order stream of the change feed: the catalog, then the gateway, consume it. */
+    liveFeed: LiveFeed;
     /** The shared Redis connection, when REDIS_URL is set. */
     redis: Redis | undefined;
     /** Guards the service's own Redis commands (retry, circuit breaker); set with `redis`. */

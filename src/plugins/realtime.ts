@@ -15,8 +15,9 @@ import './fastify-decorations.js';
 export default fp(
   async (app) => {
     const { config } = app;
-    const gateway = await RealtimeGateway.start({
+    const gateway = new RealtimeGateway({
       services: app.services,
+      live: app.liveFeed,
       eventLog: app.services.feed.reader(app.database.db),
       settings: { ...config.websocket, nodeId: config.nodeId },
       log: app.log.child({ component: 'realtime' }),
@@ -55,5 +56,5 @@ export default fp(
 
     app.get('/documentation/asyncapi.json', { schema: { hide: true } }, async () => asyncApiDocument());
   },
-  { name: 'realtime', dependencies: ['services', 'authentication', 'metrics'] },
+  { name: 'realtime', dependencies: ['services', 'live-feed', 'authentication', 'metrics'] },
 );

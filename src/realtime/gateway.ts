@@ -16,7 +16,7 @@ import { ConnectionRegistry } from './connection-registry.js';
 import { readRequest } from './frame-intake.js';
 import { notificationFrame } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
-import { LiveFeed } from './live-feed.js';
+import type { LiveFeed } from './live-feed.js';
 import { SocketSessions } from './sessions.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 import { Subscriptions } from './subscriptions.js';
@@ -28,6 +28,8 @@ export type GatewaySettings = Config['websocket'] & { nodeId: string };
 
 interface GatewayParts {
   services: Services;
+  /** The node's live feed: the gateway consumes it after the catalog (plugins/live-feed.ts). */
+  live: LiveFeed;
   eventLog: EventLogReader;
   settings: GatewaySettings;
   log: FastifyBaseLogger;
@@ -44,12 +46,14 @@ export class RealtimeGateway implements LocalDelivery {
   private readonly dispatcher: ActionDispatcher;
   private readonly stops: Array<() => void>;
 
-  private constructor(
-    private readonly parts: GatewayParts,
-    private readonly subscriptions: SubscriptionRegistry,
-    private readonly live: LiveFeed,
-  ) {
-    const { services, eventLog, settings, log, metrics } = parts;
+  private readonly subscriptions = new SubscriptionRegistry();
+  private readonly live: LiveFeed;
+
+  constructor(private readonly parts: GatewayParts) {
+    const { services, live, eventLog, settings, log, metrics } = parts;
+    const subscriptions = this.subscriptions;
+    this.live = live;
+    live.consume((event) => metrics.eventDelivered(event, subscriptions.deliver(event)));
     this.sessions = new SocketSessions(services.auth, this.connections, subscriptions);
     const itemAccess = { orders: (actor: Actor, id: number) => services.orders.get(actor, id) };
     const subscribing = new Subscriptions(subscriptions, live, eventLog, itemAccess, metrics, log);
@@ -64,26 +68,8 @@ export class RealtimeGateway implements LocalDelivery {
     this.dispatcher = new ActionDispatcher(handlers, settings.requestTimeoutMs, metrics, log);
     this.stops = [
       services.revocations.subscribe((revocation) => this.sessions.revoke(revocation)),
-      () => live.stop(),
       startHeartbeat(this.connections, settings.pingIntervalMs),
     ];
-  }
-
-  static async start(parts: GatewayParts): Promise<RealtimeGateway> {
-    const { services, eventLog, log, metrics } = parts;
-    const subscriptions = new SubscriptionRegistry();
-    // The node's catalog reads from the same feed, and hears of each event before any subscriber does: a
-    // client that reads after a notification sees the change in the answer.
-    const startAfter = await services.catalog.load();
-    const live = await LiveFeed.start(services.feed, eventLog, startAfter, {
-      deliver: (event) => {
-        services.catalog.apply(event);
-        metrics.eventDelivered(event, subscriptions.deliver(event));
-      },
-      onBackfill: () => metrics.backfilled(),
-      onError: (error) => log.error({ err: error }, 'could not backfill the change feed'),
-    });
-    return new RealtimeGateway(parts, subscriptions, live);
   }
 
   acceptEvent(event: ChangeEvent): void {

@@ -3,19 +3,22 @@ import type { ChangeFeed, EventLogReader } from '../events/change-feed.js';
 import { EventSequencer } from '../events/event-sequencer.js';
 
 export interface LiveFeedOptions {
-  deliver: (event: ChangeEvent) => void;
   onBackfill: () => void;
   onError: (error: unknown) => void;
 }
+
+type Consumer = (event: ChangeEvent) => void;
 
 const GAP_TIMEOUT_MS = 100;
 
 /**
  * This node's one in-order stream of the change feed: its own commits and other nodes' events go through one
- * sequencer, which hands each seq to `deliver` once, in order, reading the table for whatever did not arrive.
+ * sequencer, which hands each seq once, in order, to every consumer in the order they were added, reading the
+ * table for whatever did not arrive.
  */
 export class LiveFeed {
   private constructor(
+    private readonly consumers: Consumer[],
     private readonly sequencer: EventSequencer,
     /** The name of the event log this node serves (see `ChangeFeed.epoch`). */
     readonly epoch: string,
@@ -23,8 +26,8 @@ export class LiveFeed {
   ) {}
 
   /**
-   * Starts after `startAfter` (the seq of the snapshot the node's catalog loaded) and reads what was committed
-   * since then: what was committed before is for replays to read.
+   * Follows the feed from after `startAfter` (the seq of the snapshot the node's catalog loaded): what was
+   * committed before is for replays to read. Add the consumers, then `catchUp` for what was committed since.
    */
   static async start(
     feed: ChangeFeed,
@@ -33,16 +36,23 @@ export class LiveFeed {
     options: LiveFeedOptions,
   ): Promise<LiveFeed> {
     const epoch = await log.epoch();
+    const consumers: Consumer[] = [];
     const sequencer = new EventSequencer(startAfter, {
       readAfter: log.readAfter,
-      deliver: options.deliver,
+      deliver: (event) => {
+        for (const consumer of consumers) consumer(event);
+      },
       onBackfill: options.onBackfill,
       gapTimeoutMs: GAP_TIMEOUT_MS,
       onError: options.onError,
     });
     const stopListening = feed.onCommitted((event) => sequencer.accept(event));
-    await sequencer.catchUp();
-    return new LiveFeed(sequencer, epoch, stopListening);
+    return new LiveFeed(consumers, sequencer, epoch, stopListening);
+  }
+
+  /** Hands every event from now on to `consumer` too, after the consumers added before it. */
+  consume(consumer: Consumer): void {
+    this.consumers.push(consumer);
   }
 
   /** Feeds an event committed on another node into the same stream as local commits. */

@@ -21,10 +21,18 @@ async function allPets(node: TestApp, headers: Record<string, string> = {}) {
   return { pets: response.json() as Pet[], seq: Number(response.headers['x-event-seq']) };
 }
 
-/** Creates and renames pets on a node until `stop` is set; every write must succeed. */
-async function writeUntil(node: TestApp, stop: { now: boolean }, label: string): Promise<number> {
+/**
+ * Creates and renames pets on a node until `stop` is set; every write must succeed. Returns how many it made
+ * and the seq of the last (what a read elsewhere must reflect to see them all).
+ */
+async function writeUntil(
+  node: TestApp,
+  stop: { now: boolean },
+  label: string,
+): Promise<{ writes: number; lastSeq: number }> {
   const token = await node.adminToken();
   let writes = 0;
+  let lastSeq = 0;
   while (!stop.now) {
     const created = await node.call({
       method: 'POST',
@@ -40,9 +48,10 @@ async function writeUntil(node: TestApp, stop: { now: boolean }, label: string):
       body: { name: `${label}-${writes}-renamed`, status: writes % 2 === 0 ? 'sold' : 'available' },
     });
     expect(renamed.statusCode).toBe(200);
+    lastSeq = Number(renamed.headers['x-event-seq']);
     writes += 2;
   }
-  return writes;
+  return { writes, lastSeq };
 }
 
 const health = async (node: TestApp) => (await node.call({ method: 'GET', url: '/health' })).json();
@@ -104,9 +113,10 @@ describeCluster('the per-node catalog across nodes', () => {
     await socket.request('subscribe', { topics: ['pets'], since: snapshot.seq });
     await new Promise((resolve) => setTimeout(resolve, 700));
     stop.now = true;
-    await Promise.all(writers);
+    const lastSeq = Math.max(...(await Promise.all(writers)).map((writer) => writer.lastSeq));
 
-    const final = await allPets(a);
+    // A's catalog may still be applying B's last writes: ask it to reflect them all.
+    const final = await allPets(a, { 'x-min-event-seq': String(lastSeq) });
     await until(
       () => socket.frames.some((frame) => typeof frame.seq === 'number' && frame.seq >= final.seq),
       5000,
@@ -138,7 +148,7 @@ describeCluster('the per-node catalog across nodes', () => {
     await b.restart();
     await new Promise((resolve) => setTimeout(resolve, 300));
     stop.now = true;
-    expect(await writer).toBeGreaterThan(0);
+    expect((await writer).writes).toBeGreaterThan(0);
 
     const onA = await allPets(a);
     const onB = await allPets(b, { 'x-min-event-seq': String(onA.seq) });
