@@ -11,7 +11,7 @@ const MIN_SEQ_HEADER = 'x-min-event-seq';
  */
 export default fp(
   async (app) => {
-    const { catalog, transactor } = app.services;
+    const { catalog } = app.services;
     app.decorateRequest('minEventSeq', 0);
     // A callback, not an async hook: nearly every request sends no such header and must not pay for a promise.
     app.addHook('preHandler', (request, _reply, done) => {
@@ -23,8 +23,9 @@ export default fp(
         );
       }
       request.minEventSeq = Number(header);
-      if (catalog.reflects(request.minEventSeq)) return done();
-      transactor.ensureReached(request.minEventSeq).then(() => done(), done);
+      const checked = catalog.requireCommitted(request.minEventSeq);
+      if (!checked) return done();
+      checked.then(() => done(), done);
     });
   },
   { name: 'read-your-writes', dependencies: ['services'] },

@@ -20,14 +20,14 @@ const expected = (version: number | undefined) => (version === undefined ? undef
  * `X-Event-Seq`); a request's `minSeq` is REST's `X-Min-Event-Seq`.
  */
 export function serviceActions(services: Services): { [A in ServiceAction]: Handler<A> } {
-  const { catalog, pets, orders, users, transactor } = services;
+  const { catalog, pets, orders, users } = services;
   const answer = async <T>(result: Promise<{ data: T; seq?: number }>) => {
     const { data, seq } = await result;
     return seq === undefined ? data : new AnswerAtSeq(data, seq);
   };
   /** A read that must reflect `minSeq`: refused when no node could (not committed), as over REST. */
   const reach = async ({ minSeq }: RequestContext) => {
-    if (minSeq > 0 && !catalog.reflects(minSeq)) await transactor.ensureReached(minSeq);
+    await catalog.requireCommitted(minSeq);
     return minSeq;
   };
   return {

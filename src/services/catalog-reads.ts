@@ -41,6 +41,7 @@ export class CatalogReads {
   private catalog: PetCatalog | undefined;
   private state: CatalogSource = { source: 'database', reason: 'loading' };
   private readonly waiters = new Set<Waiter>();
+  private lagReading: Promise<CatalogLag> | undefined;
 
   constructor(
     private readonly transactor: Transactor,
@@ -67,9 +68,14 @@ export class CatalogReads {
     for (const waiter of this.waiters) if (waiter.seq <= catalog.seq) waiter.reached(true);
   }
 
-  /** Whether the catalog already reflects `seq` (so it is committed: no need to ask the database). */
-  reflects(seq: number): boolean {
-    return this.catalog !== undefined && this.catalog.seq >= seq;
+  /**
+   * Refuses (SEQ_NOT_REACHED) a read asked to reflect a seq no node could: one not committed yet. Undefined, with
+   * no promise made, when nothing needs checking: none asked, or the catalog already reflects it (so it is
+   * committed). Both doors call it for `X-Min-Event-Seq` / `minSeq`.
+   */
+  requireCommitted(seq: number): Promise<void> | undefined {
+    if (seq === 0 || (this.catalog !== undefined && this.catalog.seq >= seq)) return undefined;
+    return this.transactor.ensureReached(seq);
   }
 
   get source(): CatalogSource {
@@ -77,8 +83,16 @@ export class CatalogReads {
     return catalog ? { source: 'memory', pets: catalog.size, seq: catalog.seq } : this.state;
   }
 
-  /** Read from the event table: zero while the catalog is current (or not in use). */
-  async lag(): Promise<CatalogLag> {
+  /**
+   * Read from the event table, at most once at a time (a scrape's gauges and `/health` share a reading): zero
+   * while the catalog is current or not in use.
+   */
+  lag(): Promise<CatalogLag> {
+    this.lagReading ??= this.readLag().finally(() => (this.lagReading = undefined));
+    return this.lagReading;
+  }
+
+  private async readLag(): Promise<CatalogLag> {
     const catalog = this.catalog;
     if (!catalog) return { events: 0, seconds: 0 };
     const applied = catalog.seq;
