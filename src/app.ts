@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -27,6 +26,7 @@ import services from './plugins/services.js';
 import { healthRoutes } from './routes/health.js';
 import { API_ROUTES } from './routes/index.js';
 import { responseSerializerCompiler } from './routes/response-serializer.js';
+import { requestLoggerFactory } from './request-logger.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -81,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     // One line per request, written when it is answered (plugins/request-log.ts), instead of two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLoggerFactory,
     // While closing, plugins/load-shedding.ts refuses new requests with the service's own error body.
     return503OnClosing: false,
     requestIdHeader: false,
@@ -120,16 +121,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(redis);
   await app.register(rateLimit);
   await app.register(openapi);
-  await app.register(fastifyMultipart, {
-    limits: {
-      fileSize: config.uploadMaxBytes,
-      files: 1,
-      fields: 4,
-      fieldSize: 4096,
-      parts: 5,
-      headerPairs: 50,
-    },
-  });
   await app.register(database);
   await app.register(jwt);
   await app.register(services);

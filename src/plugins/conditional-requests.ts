@@ -21,8 +21,9 @@ export default fp(
 
     app.addHook('onSend', (request, reply, payload, done) => {
       const isRead = request.method === 'GET' || request.method === 'HEAD';
-      if (!isRead || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
-      if (!reply.hasHeader('etag')) reply.header('etag', contentTag(payload));
+      const body = typeof payload === 'string' || Buffer.isBuffer(payload);
+      if (!isRead || reply.statusCode !== 200 || !body) return done(null, payload);
+      if (!reply.hasHeader('etag')) reply.header('etag', contentTag(payload as string | Buffer));
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-cache');
       if (!noneMatch(request.headers['if-none-match'], String(reply.getHeader('etag')))) {
         return done(null, payload);

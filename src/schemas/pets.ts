@@ -1,8 +1,19 @@
 import { z } from 'zod';
-import { commaList, IdSchema, PageQuerySchema, pageOf, text, TimestampSchema } from './common.js';
+import {
+  commaList,
+  IdParamSchema,
+  IdSchema,
+  PageQuerySchema,
+  pageOf,
+  text,
+  TimestampSchema,
+} from './common.js';
 
 export const PetStatusSchema = z.enum(['available', 'pending', 'sold']);
 export type PetStatus = z.infer<typeof PetStatusSchema>;
+
+/** `:id` of a pet in a path. */
+export const PetParamsSchema = z.object({ id: IdParamSchema });
 
 export const LabelSchema = text().trim().min(1).max(50);
 const NamedSchema = z.object({ id: IdSchema, name: z.string() });

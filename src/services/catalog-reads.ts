@@ -6,6 +6,7 @@ import type { PetsRepository } from '../repositories/pets-repository.js';
 import type { Inventory, Pet, PetListQuery, PetStatus } from '../schemas/pets.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { contentTag } from './preconditions.js';
+import { SeqMemo } from './seq-memo.js';
 import type { AtSeq, Transactor } from './transactor.js';
 
 export interface CatalogSettings {
@@ -42,6 +43,9 @@ export class CatalogReads {
   private state: CatalogSource = { source: 'database', reason: 'loading' };
   private readonly waiters = new Set<Waiter>();
   private lagReading: Promise<CatalogLag> | undefined;
+  // Pages are small and their keys many; unpaged matches can hold every pet, and their keys are few.
+  private readonly pages = new SeqMemo<AtSeq<Page<Pet>>>(256);
+  private readonly matches = new SeqMemo<AtSeq<Pet[]>>(8);
 
   constructor(
     private readonly transactor: Transactor,
@@ -124,18 +128,20 @@ export class CatalogReads {
     if (!catalog) {
       return this.transactor.read(async (tx) => toPage(await this.pets.list(tx, filter), query.limit));
     }
-    const entries = catalog.list(filter);
-    const page = toPage(
-      entries.map((entry) => entry.pet),
-      query.limit,
-    );
-    const shown = entries.slice(0, query.limit);
-    return {
-      data: page,
-      seq: catalog.seq,
-      json: `{"items":${jsonArray(shown)},"nextCursor":${JSON.stringify(page.nextCursor)}}`,
-      etag: listTag(shown, page.nextCursor),
-    };
+    return this.pages.answer(catalog.seq, JSON.stringify(filter), () => {
+      const entries = catalog.list(filter);
+      const page = toPage(
+        entries.map((entry) => entry.pet),
+        query.limit,
+      );
+      const shown = entries.slice(0, query.limit);
+      return {
+        data: page,
+        seq: catalog.seq,
+        json: Buffer.from(`{"items":${jsonArray(shown)},"nextCursor":${JSON.stringify(page.nextCursor)}}`),
+        etag: listTag(shown, page.nextCursor),
+      };
+    });
   }
 
   findByStatus(statuses: PetStatus[], minSeq = 0): Promise<AtSeq<Pet[]>> {
@@ -155,13 +161,15 @@ export class CatalogReads {
   private async everyMatch(filter: PetFilter, minSeq: number): Promise<AtSeq<Pet[]>> {
     const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
     if (!catalog) return this.transactor.read((tx) => this.pets.list(tx, filter));
-    const entries = catalog.list(filter);
-    return {
-      data: entries.map((entry) => entry.pet),
-      seq: catalog.seq,
-      json: jsonArray(entries),
-      etag: listTag(entries, null),
-    };
+    return this.matches.answer(catalog.seq, JSON.stringify(filter), () => {
+      const entries = catalog.list(filter);
+      return {
+        data: entries.map((entry) => entry.pet),
+        seq: catalog.seq,
+        json: Buffer.from(jsonArray(entries)),
+        etag: listTag(entries, null),
+      };
+    });
   }
 
   private async getFromDatabase(id: number): Promise<AtSeq<Pet>> {

@@ -24,7 +24,7 @@ export function etagOf(version: number): string {
  * A strong ETag for a representation without a version of its own (a list): a digest of its bytes, or of a
  * shorter text that changes exactly when they do (the ids and change seqs of the pets a catalog list shows).
  */
-export function contentTag(body: string): string {
+export function contentTag(body: string | Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
 }
 

@@ -8,8 +8,11 @@ import { SeqNotReachedError } from '../errors.js';
 export interface AtSeq<T> {
   data: T;
   seq: number;
-  /** The data as JSON already, when it was kept serialized (the catalog's pets): sent as it is. */
-  json?: string;
+  /**
+   * The data as JSON already, when it was kept serialized (the catalog's pets), sent as it is; as bytes when it is
+   * sent many times (a remembered list), so that it is not encoded and measured again for each.
+   */
+  json?: string | Buffer;
   /** Its ETag, when one cheaper than a digest of the JSON is known. */
   etag?: string;
 }

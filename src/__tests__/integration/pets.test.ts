@@ -1,3 +1,4 @@
+import { multipart } from '../helpers/multipart.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -111,6 +112,11 @@ describe('creating pets', () => {
     });
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    // Multipart is parsed by the image upload alone.
+    const { body, headers } = multipart([{ name: 'name', value: 'Rex' }]);
+    const form = await t.call({ method: 'POST', url: '/api/v1/pets', token: admin, body, headers });
+    expect(form.statusCode).toBe(415);
+    expect(form.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for a body over the limit, and stores nothing', async () => {
