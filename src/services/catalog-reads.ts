@@ -27,6 +27,9 @@ export interface CatalogLag {
   seconds: number;
 }
 
+const MIB = 1024 * 1024;
+const bodyBytes = (answer: AtSeq<unknown>) => answer.json?.length ?? 0;
+
 interface Waiter {
   seq: number;
   reached: (yes: boolean) => void;
@@ -44,8 +47,8 @@ export class CatalogReads {
   private readonly waiters = new Set<Waiter>();
   private lagReading: Promise<CatalogLag> | undefined;
   // Pages are small and their keys many; unpaged matches can hold every pet, and their keys are few.
-  private readonly pages = new SeqMemo<AtSeq<Page<Pet>>>(256);
-  private readonly matches = new SeqMemo<AtSeq<Pet[]>>(8);
+  private readonly pages = new SeqMemo<AtSeq<Page<Pet>>>(256, 8 * MIB, bodyBytes);
+  private readonly matches = new SeqMemo<AtSeq<Pet[]>>(8, 32 * MIB, bodyBytes);
 
   constructor(
     private readonly transactor: Transactor,
