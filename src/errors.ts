@@ -198,6 +198,20 @@ interface ErrorLike {
   details?: ErrorDetail[];
 }
 
+/**
+ * Marks a refusal with the seq of the state it was read from (a pet the catalog did not hold at that seq): REST
+ * answers it as `X-Event-Seq`, WebSocket as the error frame's `seq`, as for any read.
+ */
+export function readAtSeq<E extends Error>(error: E, seq: number): E {
+  return Object.assign(error, { seq });
+}
+
+/** The seq `readAtSeq` gave an error, if any. */
+export function seqOf(error: unknown): number | undefined {
+  const seq = (error as { seq?: unknown } | null)?.seq;
+  return typeof seq === 'number' ? seq : undefined;
+}
+
 /** Generic code for a 4xx that came from Fastify or a plugin rather than from our catalog. */
 function genericCode(statusCode: number): string {
   if (statusCode === 404) return 'NOT_FOUND';

@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
   invalidInput,
   RouteNotFoundError,
+  seqOf,
   SignInThrottledError,
   toErrorBody,
   type ErrorBody,
@@ -44,6 +45,8 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const body = describe(error);
       if (error instanceof SignInThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
+      const seq = seqOf(error);
+      if (seq !== undefined) reply.header('x-event-seq', String(seq));
       if (body.code === 'INTERNAL_ERROR') {
         request.log.error({ err: error }, 'request failed');
       } else if (body.statusCode >= 500) {

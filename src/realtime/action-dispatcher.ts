@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   invalidInput,
   issueDetails,
+  seqOf,
   ShuttingDownError,
   TimeoutError,
   toErrorBody,
@@ -90,7 +91,7 @@ export class ActionDispatcher {
       }
       if (status === undefined) {
         status = 'error';
-        connection.sendResponse(errorFrame(correlationId, body));
+        connection.sendResponse(errorFrame(correlationId, body, seqOf(error)));
       }
     } finally {
       status ??= 'error';

@@ -40,8 +40,15 @@ export function responseFrame(correlationId: string | null, result: unknown): st
 }
 
 /** An error answer: its payload is exactly the REST error body. */
-export function errorFrame(correlationId: string | null, payload: ErrorBody): string {
-  return JSON.stringify({ type: 'response', correlationId, timestamp: Date.now(), status: 'error', payload });
+export function errorFrame(correlationId: string | null, payload: ErrorBody, seq?: number): string {
+  return JSON.stringify({
+    type: 'response',
+    correlationId,
+    timestamp: Date.now(),
+    status: 'error',
+    payload,
+    ...(seq === undefined ? {} : { seq }),
+  });
 }
 
 export function notificationFrame(

@@ -1,7 +1,7 @@
 import { PetCatalog, type CatalogEntry, type PetFilter } from '../catalog/pet-catalog.js';
 import type { EventLogReader } from '../events/change-feed.js';
 import type { ChangeEvent } from '../live/resources.js';
-import { PetNotFoundError } from '../errors.js';
+import { PetNotFoundError, readAtSeq } from '../errors.js';
 import type { PetsRepository } from '../repositories/pets-repository.js';
 import type { Inventory, Pet, PetListQuery, PetStatus } from '../schemas/pets.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
@@ -114,7 +114,7 @@ export class CatalogReads {
     const catalog = this.fresh(minSeq) ?? (await this.waitFor(minSeq));
     if (!catalog) return this.getFromDatabase(id);
     const entry = catalog.get(id);
-    if (!entry) throw new PetNotFoundError(id);
+    if (!entry) throw readAtSeq(new PetNotFoundError(id), catalog.seq);
     return { data: entry.pet, seq: catalog.seq, json: entry.json };
   }
 

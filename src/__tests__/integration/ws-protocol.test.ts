@@ -191,8 +191,18 @@ describe('the WebSocket protocol', () => {
       const bad = await socket.request('pets.list', {}, { minSeq });
       expect(bad).toMatchObject({ status: 'error', payload: { code: 'VALIDATION_ERROR' } });
     }
+    // A pet the store does not hold is absent as of a seq too, on both doors alike.
+    const missing = await socket.request('pets.get', { id: 999_999 }, { minSeq: seq });
+    expect(missing).toMatchObject({ status: 'error', payload: { code: 'PET_NOT_FOUND' } });
+    expect(missing.seq as number).toBeGreaterThanOrEqual(seq);
+    const missingOverRest = await t.call({ method: 'GET', url: '/api/v1/pets/999999' });
+    expect(missingOverRest.statusCode).toBe(404);
+    expect(Number(missingOverRest.headers['x-event-seq'])).toBe(missing.seq);
     // Answers that say nothing about the state carry no seq.
     expect((await socket.request('ping')).seq).toBeUndefined();
+    const refused = await socket.request('pets.create', { name: '' });
+    expect(refused).toMatchObject({ status: 'error', payload: { code: 'VALIDATION_ERROR' } });
+    expect(refused.seq).toBeUndefined();
     socket.close();
   });
 });
