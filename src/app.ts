@@ -12,6 +12,7 @@ import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
+import oversizedBodies from './plugins/oversized-bodies.js';
 import cluster from './plugins/cluster.js';
 import liveBoard from './plugins/live-board.js';
 import liveFeed from './plugins/live-feed.js';
@@ -96,6 +97,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         : config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Every operation takes JSON (the image upload, multipart): Fastify's built-in text/plain parser would hand a
+  // string to the JSON schema (400) where any type an operation does not declare is 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   app.decorate('config', config);
@@ -106,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandler);
+  await app.register(oversizedBodies);
   // Before every plugin that may refuse a request: its hooks must see each upgrade request first, so that the
   // socket of one refused (503 while draining, 429, 401) is closed once answered instead of left open.
   await app.register(fastifyWebsocket, {

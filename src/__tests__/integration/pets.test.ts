@@ -117,6 +117,16 @@ describe('creating pets', () => {
     const form = await t.call({ method: 'POST', url: '/api/v1/pets', token: admin, body, headers });
     expect(form.statusCode).toBe(415);
     expect(form.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/xml']) {
+      const refused = await t.call({
+        method: 'POST',
+        url: '/api/v1/pets',
+        token: admin,
+        body: '{"name":"Rex"}',
+        headers: { 'content-type': type },
+      });
+      expect([type, refused.statusCode, refused.json().code]).toEqual([type, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+    }
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for a body over the limit, and stores nothing', async () => {
