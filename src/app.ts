@@ -22,7 +22,7 @@ import requestLog from './plugins/request-log.js';
 import realtime from './plugins/realtime.js';
 import eventRetention from './plugins/event-retention.js';
 import jwt from './plugins/jwt.js';
-import seeding from './plugins/seeding.js';
+import seeding, { type SeedingOptions } from './plugins/seeding.js';
 import services from './plugins/services.js';
 import { healthRoutes } from './routes/health.js';
 import { API_ROUTES } from './routes/index.js';
@@ -36,6 +36,8 @@ export interface AppOptions {
   /** false for no logging (tests); otherwise logs go to stdout, or to `logStream`. */
   logger?: false;
   logStream?: NodeJS.WritableStream;
+  /** Where the credentials of an admin generated for a first run are shown (see plugins/seeding.ts). */
+  onFirstAdmin?: SeedingOptions['onFirstAdmin'];
 }
 
 const SECRET_QUERY = /([?&](?:password|token|refreshToken)=)[^&]*/gi;
@@ -129,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(database);
   await app.register(jwt);
   await app.register(services);
-  await app.register(seeding);
+  await app.register(seeding, { onFirstAdmin: options.onFirstAdmin });
   await app.register(eventRetention);
   await app.register(authentication);
   await app.register(conditionalRequests);

@@ -14,14 +14,40 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * The credentials of an admin made for a first run, printed once where whoever started the service looks (as
+ * Grafana and Jenkins do), beside the log rather than in it: log collectors keep what they are given.
+ */
+function showFirstAdmin({ username, password }: { username: string; password: string }): void {
+  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
+  const rule = '*'.repeat(72);
+  process.stdout.write(
+    [
+      '',
+      rule,
+      'No ADMIN_USERNAME/ADMIN_PASSWORD is set, so this first run created an admin:',
+      '',
+      `    username: ${username}`,
+      `    password: ${password}`,
+      '',
+      `Sign in with it in Swagger UI (${base}/documentation: POST /api/v1/auth/login, then`,
+      `Authorize with its token) or on the live board (${base}/). It is shown only this once;`,
+      'change it with PUT /api/v1/users/admin. In production, set ADMIN_USERNAME and ADMIN_PASSWORD.',
+      rule,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
 const config = readConfig();
-const app = await buildApp({ config });
+const app = await buildApp({ config, onFirstAdmin: showFirstAdmin });
 if (config.jwt.secretWasGenerated) {
   app.log.warn(
     'JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart',
   );
 }
-if (!config.admin) {
+if (!config.admin && config.env === 'production') {
   app.log.warn('ADMIN_USERNAME/ADMIN_PASSWORD are not set: no admin account was created');
 }
 

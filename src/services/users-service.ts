@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { ForbiddenError, LastAdminError, UserNotFoundError, UsernameTakenError } from '../errors.js';
@@ -48,6 +49,20 @@ export class UsersService {
     const row = await this.prepare({ username, password, role: 'admin' });
     await this.transactor.write((tx) => this.users.insert(tx, row));
     return true;
+  }
+
+  /**
+   * The admin of a store that has none, named `admin`, with a generated password that is returned once and never
+   * kept in the clear; undefined when the store has an admin already, or an account of that name.
+   */
+  async ensureFirstAdmin(): Promise<{ username: string; password: string } | undefined> {
+    const username = 'admin';
+    const taken = await this.transactor.query(
+      async (db) => (await this.users.countAdmins(db)) > 0 || (await this.users.findByUsername(db, username)),
+    );
+    if (taken) return undefined;
+    const password = randomBytes(18).toString('base64url');
+    return (await this.ensureAdmin(username, password)) ? { username, password } : undefined;
   }
 
   list(actor: Actor, query: PageQuery): Promise<AtSeq<Page<User>>> {

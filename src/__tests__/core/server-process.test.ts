@@ -30,6 +30,71 @@ describe('the server process', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('on a first run with no admin configured, creates one and prints its password once, which signs in as admin', async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false' };
+    const first = startServer(env);
+    let password: string;
+    try {
+      await waitFor(`http://127.0.0.1:${port}/ready`);
+      const printed = /username: (\S+)\n\s+password: (\S+)\n/.exec(first.output());
+      expect(printed?.[1]).toBe('admin');
+      password = printed?.[2] as string;
+      expect(first.output()).toContain(`http://127.0.0.1:${port}/documentation`);
+      // The password is printed beside the log, never in a log line.
+      const logLines = first
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
+      expect(logLines.some((line) => line.includes(password))).toBe(false);
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const created = await fetch(`http://127.0.0.1:${port}/api/v1/pets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ name: 'First' }),
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect(await first.exited).toBe(0);
+
+    // The store has its admin now: a restart prints no password.
+    const second = startServer(env);
+    try {
+      await waitFor(`http://127.0.0.1:${port}/ready`);
+      expect(second.output()).not.toContain('password:');
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    expect(await second.exited).toBe(0);
+  });
+
+  it('in production with no admin configured, creates none and says so', async () => {
+    const port = await freePort();
+    const server = startServer({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-0123456789abcdef0123',
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/ready`);
+      expect(server.output()).not.toContain('password:');
+      expect(server.output()).toContain('no admin account was created');
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
   it('does not seed when SEED_DEMO_DATA=false', async () => {
     const port = await freePort();
     const server = startServer({
