@@ -26,6 +26,7 @@ export interface CatalogEntry {
 export const errorCatalog: CatalogEntry[] = [];
 
 function defineError(code: string, statusCode: number, message: string, description = message) {
+  if (/%[sdjo]/.test(description)) throw new Error(`${code}: its description needs no placeholders`);
   catalogCode(code, statusCode, description);
   return createError(code, message, statusCode);
 }
@@ -44,9 +45,24 @@ export const ValidationError = defineError(
 );
 catalogCode('MALFORMED_JSON', 400, 'The body is not valid JSON');
 export const InvalidCursorError = defineError('INVALID_CURSOR', 400, 'The cursor is not one this API issued');
-export const UnknownCategoryError = defineError('UNKNOWN_CATEGORY', 400, 'Category %s does not exist');
-export const UnknownTagError = defineError('UNKNOWN_TAG', 400, 'Tag %s does not exist');
-export const UnknownActionError = defineError('UNKNOWN_ACTION', 400, 'Unknown action %s');
+export const UnknownCategoryError = defineError(
+  'UNKNOWN_CATEGORY',
+  400,
+  'Category %s does not exist',
+  'A category given by id does not exist',
+);
+export const UnknownTagError = defineError(
+  'UNKNOWN_TAG',
+  400,
+  'Tag %s does not exist',
+  'A tag given by id does not exist',
+);
+export const UnknownActionError = defineError(
+  'UNKNOWN_ACTION',
+  400,
+  'Unknown action %s',
+  'No WebSocket action has this name',
+);
 export const SeqNotReachedError = defineError(
   'SEQ_NOT_REACHED',
   400,
@@ -81,31 +97,79 @@ export const RefreshTokenReusedError = defineError(
 // 403
 export const ForbiddenError = defineError('FORBIDDEN', 403, '%s', 'The caller may not do this');
 // 404
-export const RouteNotFoundError = defineError('ROUTE_NOT_FOUND', 404, 'Route %s %s not found');
-export const PetNotFoundError = defineError('PET_NOT_FOUND', 404, 'Pet %s not found');
-export const ImageNotFoundError = defineError('IMAGE_NOT_FOUND', 404, 'Image %s of pet %s not found');
-export const OrderNotFoundError = defineError('ORDER_NOT_FOUND', 404, 'Order %s not found');
-export const UserNotFoundError = defineError('USER_NOT_FOUND', 404, 'User %s not found');
-export const CategoryNotFoundError = defineError('CATEGORY_NOT_FOUND', 404, 'Category %s not found');
+export const RouteNotFoundError = defineError(
+  'ROUTE_NOT_FOUND',
+  404,
+  'Route %s %s not found',
+  'No operation has this method and path',
+);
+export const PetNotFoundError = defineError('PET_NOT_FOUND', 404, 'Pet %s not found', 'No pet has this id');
+export const ImageNotFoundError = defineError(
+  'IMAGE_NOT_FOUND',
+  404,
+  'Image %s of pet %s not found',
+  'The pet has no image of this id',
+);
+export const OrderNotFoundError = defineError(
+  'ORDER_NOT_FOUND',
+  404,
+  'Order %s not found',
+  'No order of this id is yours to see',
+);
+export const UserNotFoundError = defineError(
+  'USER_NOT_FOUND',
+  404,
+  'User %s not found',
+  'No user has this username',
+);
+export const CategoryNotFoundError = defineError(
+  'CATEGORY_NOT_FOUND',
+  404,
+  'Category %s not found',
+  'No category has this id',
+);
 // 409
-export const PetNotAvailableError = defineError('PET_NOT_AVAILABLE', 409, 'Pet %s is %s, not available');
-export const PetHasOpenOrderError = defineError('PET_HAS_OPEN_ORDER', 409, 'Pet %s is held by open order %s');
+export const PetNotAvailableError = defineError(
+  'PET_NOT_AVAILABLE',
+  409,
+  'Pet %s is %s, not available',
+  'The pet is pending or sold, so it cannot be ordered',
+);
+export const PetHasOpenOrderError = defineError(
+  'PET_HAS_OPEN_ORDER',
+  409,
+  'Pet %s is held by open order %s',
+  'An open order holds the pet: its status cannot change and it cannot be deleted',
+);
 export const InvalidTransitionError = defineError(
   'INVALID_STATUS_TRANSITION',
   409,
   'An order cannot go from %s to %s',
+  'Orders go placed → approved → delivered, one step at a time',
 );
 export const OrderNotCancellableError = defineError(
   'ORDER_NOT_CANCELLABLE',
   409,
   'Order %s is %s; only an admin can cancel it now',
+  'The order is approved or delivered: only an admin can cancel it now',
 );
-export const UsernameTakenError = defineError('USERNAME_TAKEN', 409, 'Username %s is taken');
-export const CategoryExistsError = defineError('CATEGORY_EXISTS', 409, 'A category named %s exists');
+export const UsernameTakenError = defineError(
+  'USERNAME_TAKEN',
+  409,
+  'Username %s is taken',
+  'The username belongs to another account',
+);
+export const CategoryExistsError = defineError(
+  'CATEGORY_EXISTS',
+  409,
+  'A category named %s exists',
+  'A category of this name exists',
+);
 export const CategoryInUseError = defineError(
   'CATEGORY_IN_USE',
   409,
   'Category %s is used by pets; move or delete them first',
+  'Pets are in the category: move or delete them first',
 );
 export const LastAdminError = defineError('LAST_ADMIN', 409, 'The last admin cannot be removed or demoted');
 export const ResyncRequiredError = defineError(
@@ -119,6 +183,7 @@ export const PreconditionFailedError = defineError(
   'PRECONDITION_FAILED',
   412,
   'If-Match does not match the current version (%s)',
+  'If-Match does not name the current version (its ETag)',
 );
 catalogCode('PAYLOAD_TOO_LARGE', 413, 'The body or file is too large');
 export const UnsupportedMediaTypeError = defineError(

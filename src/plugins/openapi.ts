@@ -71,6 +71,7 @@ export default fp(
     });
     await app.register(fastifySwaggerUi, {
       routePrefix: '/documentation',
+      theme: { title: 'Pet Store API' },
       uiConfig: { persistAuthorization: true, displayRequestDuration: true },
     });
   },

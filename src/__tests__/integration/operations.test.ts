@@ -166,6 +166,17 @@ describe('the OpenAPI document', () => {
     expect(stdout.trim()).toBe('valid');
   });
 
+  it('explains every error code in words, with no placeholder left, under its own title in Swagger UI', async () => {
+    const document = (await t.call({ method: 'GET', url: '/documentation/json' })).json();
+    const table = (document.info.description as string).split('### Error codes')[1] as string;
+    for (const code of ['PET_NOT_FOUND', 'UNKNOWN_CATEGORY', 'PET_HAS_OPEN_ORDER', 'PRECONDITION_FAILED']) {
+      expect(table).toContain(`\`${code}\``);
+    }
+    expect(table).not.toMatch(/%[sdjo]/);
+    const page = await t.call({ method: 'GET', url: '/documentation/' });
+    expect(page.body).toContain('<title>Pet Store API</title>');
+  });
+
   it('lists every route with a summary, a tag, its responses, and a security requirement where sign-in is needed', async () => {
     const document = (await t.call({ method: 'GET', url: '/documentation/json' })).json();
     const routes = t.app.printRoutes({ commonPrefix: false }).split('\n').filter(Boolean);
