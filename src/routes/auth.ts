@@ -13,6 +13,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/auth/login', {
     schema: {
+      operationId: 'login',
       tags: ['auth'],
       summary: 'Sign in',
       body: CredentialsSchema,
@@ -23,6 +24,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/users/login', {
     schema: {
+      operationId: 'loginUser',
       tags: ['auth', 'users'],
       summary: 'Sign in, Swagger Petstore style',
       description: 'Prefer POST /auth/login: a query string ends up in logs and browser history.',
@@ -40,6 +42,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/auth/refresh', {
     schema: {
+      operationId: 'refreshTokens',
       tags: ['auth'],
       summary: 'Trade a refresh token for a new pair',
       description:
@@ -60,6 +63,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     await auth.logout(request.principal);
     return reply.code(204).send();
   };
-  app.post('/auth/logout', { schema: { ...logoutSchema, tags: ['auth'] }, handler: logout });
-  app.get('/users/logout', { schema: { ...logoutSchema, tags: ['auth', 'users'] }, handler: logout });
+  app.post('/auth/logout', {
+    schema: { operationId: 'logout', ...logoutSchema, tags: ['auth'] },
+    handler: logout,
+  });
+  app.get('/users/logout', {
+    schema: { operationId: 'logoutUser', ...logoutSchema, tags: ['auth', 'users'] },
+    handler: logout,
+  });
 };

@@ -16,6 +16,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/categories', {
     schema: {
+      operationId: 'listCategories',
       tags: ['categories'],
       summary: 'List categories',
       description: 'By id, paged by `limit` and `cursor`. Changes arrive on the `categories` topic.',
@@ -27,6 +28,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/categories/:id', {
     schema: {
+      operationId: 'getCategoryById',
       tags: ['categories'],
       summary: 'Find a category by id',
       params: CategoryParams,
@@ -37,6 +39,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/categories', {
     schema: {
+      operationId: 'addCategory',
       tags: ['categories'],
       summary: 'Add a category (admin)',
       description: 'A category is also created when a pet names one that does not exist.',
@@ -53,6 +56,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/categories/:id', {
     schema: {
+      operationId: 'updateCategory',
       tags: ['categories'],
       summary: 'Rename a category (admin)',
       description: 'Each pet in the category gets a new version and a pet.updated event.',
@@ -67,6 +71,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/categories/:id', {
     schema: {
+      operationId: 'deleteCategory',
       tags: ['categories'],
       summary: 'Delete a category (admin)',
       description: 'Refused with 409 CATEGORY_IN_USE while a pet uses it.',

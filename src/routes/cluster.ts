@@ -19,6 +19,7 @@ const NodeSchema = z
 export const clusterRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/cluster', {
     schema: {
+      operationId: 'getCluster',
       tags: ['operations'],
       summary: 'The live nodes of the cluster',
       description:

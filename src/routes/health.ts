@@ -73,6 +73,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
     config: servedUnderPressure,
     schema: {
+      operationId: 'getHealth',
       tags: ['operations'],
       summary: 'Liveness and the state of each dependency',
       response: { 200: HealthSchema, ...errorResponses() },
@@ -103,6 +104,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/ready', {
     config: servedUnderPressure,
     schema: {
+      operationId: 'getReadiness',
       tags: ['operations'],
       summary: 'Whether this node should receive traffic',
       description:

@@ -40,6 +40,7 @@ export const petImageUploadRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     schema: {
+      operationId: 'uploadFile',
       tags: ['pets'],
       summary: 'Upload an image of a pet (admin)',
       description: `Multipart field \`file\`; at most ${app.config.uploadMaxBytes} bytes. The image URL is appended to photoUrls.`,

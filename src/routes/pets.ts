@@ -29,6 +29,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/pets', {
     schema: {
+      operationId: 'listPets',
       tags: ['pets'],
       summary: 'List pets',
       description: 'Filters combine with AND. Paged by `limit` and `cursor`.',
@@ -41,6 +42,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/pets/findByStatus', {
     schema: {
+      operationId: 'findPetsByStatus',
       tags: ['pets'],
       summary: 'Find pets by status (every match, unpaged)',
       querystring: FindByStatusQuerySchema,
@@ -52,6 +54,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/pets/findByTags', {
     schema: {
+      operationId: 'findPetsByTags',
       tags: ['pets'],
       summary: 'Find pets having any of the tags (every match, unpaged)',
       querystring: FindByTagsQuerySchema,
@@ -63,6 +66,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/pets/:id', {
     schema: {
+      operationId: 'getPetById',
       tags: ['pets'],
       summary: 'Get a pet',
       params: PetParamsSchema,
@@ -74,6 +78,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/pets', {
     schema: {
+      operationId: 'addPet',
       tags: ['pets'],
       summary: 'Add a pet (admin)',
       security: signedIn,
@@ -89,6 +94,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/pets/:id', {
     schema: {
+      operationId: 'updatePet',
       ...petChange,
       summary: 'Replace a pet (admin)',
       description: 'Omitted optional fields take their defaults. Honours If-Match.',
@@ -105,6 +111,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/pets/:id', {
     schema: {
+      operationId: 'patchPet',
       ...petChange,
       summary: 'Change some fields of a pet (admin)',
       description: 'A pet held by an open order keeps its status (409 PET_HAS_OPEN_ORDER). Honours If-Match.',
@@ -121,6 +128,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/pets/:id', {
     schema: {
+      operationId: 'deletePet',
       ...petChange,
       summary: 'Delete a pet (admin)',
       description: 'Refused with 409 PET_HAS_OPEN_ORDER while an open order holds the pet. Honours If-Match.',
@@ -140,6 +148,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/pets/:id/images/:imageId', {
     schema: {
+      operationId: 'getPetImage',
       tags: ['pets'],
       summary: 'Get an image of a pet',
       params: ImageParams,

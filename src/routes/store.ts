@@ -18,6 +18,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/store/inventory', {
     schema: {
+      operationId: 'getInventory',
       tags: ['store'],
       summary: 'Count pets by status',
       response: { 200: InventorySchema, ...errorResponses(401) },
@@ -28,6 +29,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/store/order', {
     schema: {
+      operationId: 'placeOrder',
       tags: ['store'],
       summary: 'Order a pet',
       description:
@@ -45,6 +47,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/store/orders', {
     schema: {
+      operationId: 'listOrders',
       tags: ['store'],
       summary: 'List orders: your own, or every order for an admin',
       security: signedIn,
@@ -56,6 +59,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/store/order/:orderId', {
     schema: {
+      operationId: 'getOrderById',
       tags: ['store'],
       summary: 'Get an order (owner or admin)',
       description: "Someone else's order is a 404, not a 403.",
@@ -69,6 +73,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch('/store/order/:orderId', {
     schema: {
+      operationId: 'advanceOrder',
       tags: ['store'],
       summary: 'Move an order along placed → approved → delivered (admin)',
       description: 'Delivering makes the pet `sold` and the order `complete`. Honours If-Match.',
@@ -91,6 +96,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/store/order/:orderId', {
     schema: {
+      operationId: 'deleteOrder',
       tags: ['store'],
       summary: 'Cancel an order (owner while placed, or admin)',
       description: 'The pet goes back to `available` unless the order was delivered. Honours If-Match.',

@@ -20,6 +20,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       rateLimitScope: 'signup',
     },
     schema: {
+      operationId: 'createUser',
       tags: ['users'],
       summary: 'Sign up as a customer',
       body: SignUpSchema,
@@ -34,6 +35,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/users/createWithList', {
     schema: {
+      operationId: 'createUsersWithListInput',
       tags: ['users'],
       summary: 'Create several users at once, all or none (admin)',
       security: signedIn,
@@ -46,6 +48,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/users', {
     schema: {
+      operationId: 'listUsers',
       tags: ['users'],
       summary: 'List users (admin)',
       security: signedIn,
@@ -57,6 +60,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/users/me', {
     schema: {
+      operationId: 'getCurrentUser',
       tags: ['users'],
       summary: 'The signed-in user',
       security: signedIn,
@@ -67,6 +71,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/users/:username', {
     schema: {
+      operationId: 'getUserByName',
       tags: ['users'],
       summary: 'Get a user (self or admin)',
       security: signedIn,
@@ -79,6 +84,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/users/:username', {
     schema: {
+      operationId: 'updateUser',
       tags: ['users'],
       summary: 'Update a user (self or admin; only an admin changes role)',
       description: 'Fields left out keep their value. A new password ends the account’s other sessions.',
@@ -93,6 +99,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/users/:username', {
     schema: {
+      operationId: 'deleteUser',
       tags: ['users'],
       summary: 'Delete a user (self or admin)',
       description: 'Ends the user’s sessions and cancels their orders. The last admin cannot be deleted.',

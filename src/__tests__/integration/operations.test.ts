@@ -166,6 +166,43 @@ describe('the OpenAPI document', () => {
     expect(stdout.trim()).toBe('valid');
   });
 
+  it('names every operation with a unique camelCase operationId, the Swagger Petstore names where the operation is its', async () => {
+    const document = (await t.call({ method: 'GET', url: '/documentation/json' })).json();
+    const operations: Array<[string, string]> = [];
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        operations.push([
+          `${method.toUpperCase()} ${path}`,
+          (operation as { operationId: string }).operationId,
+        ]);
+      }
+    }
+    for (const [where, id] of operations)
+      expect([where, id]).toEqual([where, expect.stringMatching(/^[a-z][A-Za-z]+$/)]);
+    const ids = operations.map(([, id]) => id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const byId = Object.fromEntries(operations.map(([where, id]) => [id, where]));
+    expect(byId).toMatchObject({
+      getPetById: 'GET /api/v1/pets/{id}',
+      findPetsByStatus: 'GET /api/v1/pets/findByStatus',
+      addPet: 'POST /api/v1/pets',
+      updatePet: 'PUT /api/v1/pets/{id}',
+      deletePet: 'DELETE /api/v1/pets/{id}',
+      uploadFile: 'POST /api/v1/pets/{id}/uploadImage',
+      getInventory: 'GET /api/v1/store/inventory',
+      placeOrder: 'POST /api/v1/store/order',
+      getOrderById: 'GET /api/v1/store/order/{orderId}',
+      deleteOrder: 'DELETE /api/v1/store/order/{orderId}',
+      createUser: 'POST /api/v1/users',
+      createUsersWithListInput: 'POST /api/v1/users/createWithList',
+      loginUser: 'GET /api/v1/users/login',
+      logoutUser: 'GET /api/v1/users/logout',
+      getUserByName: 'GET /api/v1/users/{username}',
+      updateUser: 'PUT /api/v1/users/{username}',
+      deleteUser: 'DELETE /api/v1/users/{username}',
+    });
+  });
+
   it('explains every error code in words, with no placeholder left, under its own title in Swagger UI', async () => {
     const document = (await t.call({ method: 'GET', url: '/documentation/json' })).json();
     const table = (document.info.description as string).split('### Error codes')[1] as string;
