@@ -254,6 +254,16 @@ export function issueDetails(
   }));
 }
 
+catalogCode('NOT_FOUND', 404, 'Nothing is here (a path the framework answers for itself)');
+catalogCode('METHOD_NOT_ALLOWED', 405, 'The path does not take this method');
+/** The codes of framework 4xx answers without one of ours: always codes of the catalog, so `code` is its enum. */
+const GENERIC_CODES: Record<number, string> = {
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
 const knownCodes = new Set(errorCatalog.map((entry) => entry.code));
 
 interface ErrorLike {
@@ -279,10 +289,7 @@ export function seqOf(error: unknown): number | undefined {
 
 /** Generic code for a 4xx that came from Fastify or a plugin rather than from our catalog. */
 function genericCode(statusCode: number): string {
-  if (statusCode === 404) return 'NOT_FOUND';
-  if (statusCode === 413) return 'PAYLOAD_TOO_LARGE';
-  if (statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
-  return (STATUS_CODES[statusCode] ?? 'BAD_REQUEST').toUpperCase().replace(/[^A-Z]+/g, '_');
+  return GENERIC_CODES[statusCode] ?? 'BAD_REQUEST';
 }
 
 /** Maps any thrown value to the public error body; a 5xx never carries internals. */

@@ -53,6 +53,8 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: 'Pet Store API', version: '1.0.0', description },
+        // Relative: each node (or the load balancer in front of them) serves the API at its own address.
+        servers: [{ url: '/', description: 'The server this document was fetched from' }],
         tags: API_ROUTES.map((group) => group.tag),
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCatalog } from '../errors.js';
 
 /** Text from clients: any string but one with NUL characters, which PostgreSQL cannot store. */
 export const text = () =>
@@ -12,7 +13,9 @@ export const TimestampSchema = z.iso.datetime().meta({ example: '2026-11-25T12:0
 export const ErrorSchema = z
   .object({
     statusCode: z.number().int(),
-    code: z.string().meta({ description: 'Stable SCREAMING_SNAKE identifier of the error' }),
+    code: z.enum([...new Set(errorCatalog.map((entry) => entry.code))] as [string, ...string[]]).meta({
+      description: 'Stable identifier of the error: one of the error catalog (see the table above)',
+    }),
     error: z.string(),
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),

@@ -1,6 +1,6 @@
 import { decodeCursor, toPage } from '../../services/pagination.js';
 import { checkVersion, parseIfMatch } from '../../services/preconditions.js';
-import { toErrorBody } from '../../errors.js';
+import { errorCatalog, toErrorBody } from '../../errors.js';
 
 describe('If-Match', () => {
   it.each([
@@ -53,6 +53,14 @@ describe('error bodies', () => {
     expect(toErrorBody({ statusCode: 405, code: 'FST_SOMETHING', message: 'm' }).code).toBe(
       'METHOD_NOT_ALLOWED',
     );
+    expect(toErrorBody({ statusCode: 431, code: 'FST_SOMETHING', message: 'm' }).code).toBe('BAD_REQUEST');
+    // Whatever is thrown, the code is one of the catalog: the document declares `code` as its enum.
+    const catalogued = new Set(errorCatalog.map((entry) => entry.code));
+    for (let statusCode = 400; statusCode < 600; statusCode += 1) {
+      for (const code of [undefined, 'FST_ANYTHING', 'PET_NOT_FOUND']) {
+        expect(catalogued.has(toErrorBody({ statusCode, code, message: 'm' }).code)).toBe(true);
+      }
+    }
     expect(toErrorBody({ statusCode: 404, message: 'x' }).code).toBe('NOT_FOUND');
     expect(toErrorBody({ statusCode: 413, message: 'x' }).code).toBe('PAYLOAD_TOO_LARGE');
     expect(toErrorBody({ statusCode: 415, message: 'x' }).code).toBe('UNSUPPORTED_MEDIA_TYPE');

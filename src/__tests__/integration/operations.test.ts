@@ -158,6 +158,10 @@ describe('the OpenAPI document', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    expect(document.components.schemas.Error.properties.code.enum).toEqual(
+      expect.arrayContaining(['PET_NOT_FOUND', 'VALIDATION_ERROR', 'NOT_FOUND', 'INTERNAL_ERROR']),
+    );
     // swagger-parser loads an ESM-only dependency that Jest's module system cannot require; plain Node can.
     const file = join(t.dataDir, 'openapi.json');
     await writeFile(file, response.body);
