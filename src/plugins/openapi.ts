@@ -5,6 +5,7 @@ import { API_ROUTES } from '../routes/index.js';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
+import { responseHeaders } from './openapi-headers.js';
 
 const zodTransform = createJsonSchemaTransform({});
 type TransformInput = Parameters<typeof zodTransform>[0];
@@ -17,6 +18,24 @@ function withNotModified(input: TransformInput): TransformInput {
   const methods = [input.route.method].flat();
   if (!response?.[200] || !methods.includes('GET')) return input;
   return { ...input, schema: { ...input.schema, response: { ...response, 304: NotModified } } };
+}
+
+/** Every response declares the headers it carries (plugins/openapi-headers.ts). */
+function withHeaders(output: ReturnType<typeof zodTransform>, input: TransformInput) {
+  const response = output.schema?.response as Record<string, Record<string, unknown>> | undefined;
+  if (!response) return output;
+  const method = [input.route.method].flat()[0] as string;
+  const rateLimited = (input.route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false;
+  const declared = Object.fromEntries(
+    Object.entries(response).map(([status, schema]) => [
+      status,
+      {
+        ...schema,
+        headers: responseHeaders({ method, url: input.url, statusCode: Number(status), rateLimited }),
+      },
+    ]),
+  );
+  return { ...output, schema: { ...output.schema, response: declared } };
 }
 
 /** Routes may describe a body that is not validated by a zod schema (multipart uploads). */
@@ -61,7 +80,7 @@ export default fp(
         },
       },
       transform: (input) => {
-        const output = zodTransform(withNotModified(input));
+        const output = withHeaders(zodTransform(withNotModified(input)), input);
         const documented = (input.route.config as DocumentedBody | undefined)?.openapiBody;
         if (!documented) return output;
         return {
