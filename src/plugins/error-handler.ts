@@ -1,14 +1,8 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import {
-  invalidInput,
-  RouteNotFoundError,
-  seqOf,
-  SignInThrottledError,
-  toErrorBody,
-  type ErrorBody,
-} from '../errors.js';
+import { invalidInput, RouteNotFoundError, SignInThrottledError, type ErrorBody } from '../errors.js';
+import { seqOf, toErrorBody } from '../error-bodies.js';
 
 /** Fastify's and plugins' own error codes, mapped onto the API's stable codes. */
 const FRAMEWORK_CODES: Record<string, { statusCode: number; code: string }> = {

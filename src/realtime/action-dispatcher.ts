@@ -2,12 +2,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   invalidInput,
   issueDetails,
-  seqOf,
   ShuttingDownError,
   TimeoutError,
-  toErrorBody,
   UnknownActionError,
 } from '../errors.js';
+import { seqOf, toErrorBody } from '../error-bodies.js';
 import { logsAtInfo } from '../log-levels.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { ActionPayloadSchemas, type ActionName, type ActionPayload } from '../schemas/ws.js';

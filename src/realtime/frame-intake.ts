@@ -1,4 +1,5 @@
-import { invalidInput, issueDetails, RateLimitedError, toErrorBody, ValidationError } from '../errors.js';
+import { invalidInput, issueDetails, RateLimitedError, ValidationError } from '../errors.js';
+import { toErrorBody } from '../error-bodies.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { RequestFrameSchema } from '../schemas/ws.js';
 import type { ClientConnection } from './client-connection.js';

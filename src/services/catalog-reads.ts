@@ -1,7 +1,8 @@
 import { PetCatalog, type CatalogEntry, type PetFilter } from '../catalog/pet-catalog.js';
 import type { EventLogReader } from '../events/change-feed.js';
 import type { ChangeEvent } from '../live/resources.js';
-import { PetNotFoundError, readAtSeq } from '../errors.js';
+import { PetNotFoundError } from '../errors.js';
+import { readAtSeq } from '../error-bodies.js';
 import type { PetsRepository } from '../repositories/pets-repository.js';
 import type { Inventory, Pet, PetListQuery, PetStatus } from '../schemas/pets.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';

@@ -1,6 +1,7 @@
 import { decodeCursor, toPage } from '../../services/pagination.js';
 import { checkVersion, parseIfMatch } from '../../services/preconditions.js';
-import { errorCatalog, toErrorBody } from '../../errors.js';
+import { errorCatalog } from '../../errors.js';
+import { toErrorBody } from '../../error-bodies.js';
 
 describe('If-Match', () => {
   it.each([
