@@ -12,7 +12,6 @@ import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/openapi.js';
-import oversizedBodies from './plugins/oversized-bodies.js';
 import cluster from './plugins/cluster.js';
 import liveBoard from './plugins/live-board.js';
 import liveFeed from './plugins/live-feed.js';
@@ -112,7 +111,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandler);
-  await app.register(oversizedBodies);
   // Before every plugin that may refuse a request: its hooks must see each upgrade request first, so that the
   // socket of one refused (503 while draining, 429, 401) is closed once answered instead of left open.
   await app.register(fastifyWebsocket, {

@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { invalidInput, RouteNotFoundError, SignInThrottledError, type ErrorBody } from '../errors.js';
@@ -33,6 +33,27 @@ function describe(error: FastifyError): ErrorBody {
   return toErrorBody(error);
 }
 
+/** How much of a refused body is read and thrown away before the connection is cut instead. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body refused as too large (413) is still on its way: closing the connection under it, as Fastify does,
+ * makes the kernel reset it, and a client still sending sees ECONNRESET/EPIPE instead of the 413. So the 413 goes
+ * out on a connection kept open, the rest of the body is read and discarded, and the connection then serves the
+ * next request as usual; past `DRAIN_MAX_BYTES` it is cut.
+ */
+function drainRefusedBody(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw;
+  if (raw.complete) return;
+  reply.removeHeader('connection');
+  let discarded = 0;
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DRAIN_MAX_BYTES) raw.socket.destroy();
+  });
+  raw.resume();
+}
+
 /** One error handler for the whole API: the API.md shape always, and no internals in a 5xx. */
 export default fp(
   async (app) => {
@@ -49,6 +70,7 @@ export default fp(
       } else {
         request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
       }
+      if (body.statusCode === 413) drainRefusedBody(request, reply);
       return reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
     });
 
