@@ -1,4 +1,5 @@
-// The pet every benchmark server sends, shaped and sized like the service's own.
+// The pet every benchmark server sends, shaped and sized like the service's own: the benchmarks update the
+// service's first demo pet, a dog tagged `friendly`, so its frames carry the same bytes but for the values.
 export function samplePet(id, name = 'Rex') {
   const now = new Date().toISOString();
   return {
@@ -6,7 +7,7 @@ export function samplePet(id, name = 'Rex') {
     name,
     category: { id: 1, name: 'Dogs' },
     photoUrls: [],
-    tags: [],
+    tags: [{ id: 1, name: 'friendly' }],
     status: 'available',
     version: 1,
     createdAt: now,
