@@ -29,7 +29,16 @@ function boundaries(rules) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'data/', 'node_modules/', 'artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'data/',
+      'node_modules/',
+      'artifacts/',
+      'src/__tests__/generated-client/openapi.d.ts*',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -6,6 +6,7 @@ import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-ty
 import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
 import { responseHeaders } from './openapi-headers.js';
+import { tidyComponents, withExplicitSecurity, withListParameters } from './openapi-tidy.js';
 
 const zodTransform = createJsonSchemaTransform({});
 type TransformInput = Parameters<typeof zodTransform>[0];
@@ -71,7 +72,12 @@ export default fp(
     await app.register(fastifySwagger, {
       openapi: {
         openapi: '3.1.0',
-        info: { title: 'Pet Store API', version: '1.0.0', description },
+        info: {
+          title: 'Pet Store API',
+          version: '1.0.0',
+          description,
+          license: { name: 'MIT', identifier: 'MIT' },
+        },
         // Relative: each node (or the load balancer in front of them) serves the API at its own address.
         servers: [{ url: '/', description: 'The server this document was fetched from' }],
         tags: API_ROUTES.map((group) => group.tag),
@@ -80,7 +86,9 @@ export default fp(
         },
       },
       transform: (input) => {
-        const output = withHeaders(zodTransform(withNotModified(input)), input);
+        const output = withExplicitSecurity(
+          withListParameters(withHeaders(zodTransform(withNotModified(input)), input)),
+        );
         const documented = (input.route.config as DocumentedBody | undefined)?.openapiBody;
         if (!documented) return output;
         return {
@@ -88,7 +96,7 @@ export default fp(
           schema: { ...output.schema, consumes: [documented.contentType], body: documented.schema },
         };
       },
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (input) => tidyComponents(jsonSchemaTransformObject(input)),
     });
     await app.register(fastifySwaggerUi, {
       routePrefix: '/documentation',

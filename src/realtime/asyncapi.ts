@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorCatalog } from '../errors.js';
-import { ErrorSchema } from '../schemas/common.js';
+import { ErrorSchema, LIST_ITEM } from '../schemas/common.js';
 import { EVENT_SPECS } from '../live/resources.js';
 import {
   ActionPayloadSchemas,
@@ -9,8 +9,16 @@ import {
   ResponseFrameSchema,
 } from '../schemas/ws.js';
 
+/** A zod schema as JSON Schema; the OpenAPI document's marker of comma-separated lists has no use here. */
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+  z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    override: ({ jsonSchema: converted }) => {
+      delete (converted as Record<string, unknown>)[LIST_ITEM];
+    },
+  });
 
 const CONTROL: Record<string, { payload: z.ZodType; summary: string }> = {
   connect: {

@@ -16,6 +16,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'login',
       tags: ['auth'],
       summary: 'Sign in',
+      description:
+        'Trades a username and password for an access token (a JWT for `Authorization: Bearer`) and a single-use refresh token. Failed attempts are limited per IP and per username.',
       body: CredentialsSchema,
       response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415, 429) },
     },
@@ -55,6 +57,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const logoutSchema = {
     summary: 'Sign out: the session’s tokens are refused from now on',
+    description:
+      "Ends the caller's session on every node, over REST and WebSocket alike; its refresh token stops working too.",
     security: signedIn,
     // No body is expected, but one that is sent is still parsed: malformed, too large or of another type.
     response: { 204: NoContent, ...errorResponses(400, 401, 413, 415) },

@@ -31,6 +31,7 @@ export const categoriesRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getCategoryById',
       tags: ['categories'],
       summary: 'Find a category by id',
+      description: 'One category: its id and name.',
       params: CategoryParams,
       response: { 200: CategorySchema, ...errorResponses(400, 401, 404) },
     },

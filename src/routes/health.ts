@@ -76,6 +76,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getHealth',
       tags: ['operations'],
       summary: 'Liveness and the state of each dependency',
+      description:
+        'Always 200 while the process runs: `status` is `degraded` when the database, Redis or the catalog is not as it should be, with what each is doing.',
       response: { 200: HealthSchema, ...errorResponses() },
     },
     handler: async () => {

@@ -45,6 +45,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'findPetsByStatus',
       tags: ['pets'],
       summary: 'Find pets by status (every match, unpaged)',
+      description:
+        "Every pet with one of the statuses, ordered by id, as a bare array (the Swagger Petstore's shape); use `GET /pets` to page.",
       querystring: FindByStatusQuerySchema,
       response: { 200: PetListSchema, ...errorResponses(400, 401) },
     },
@@ -57,6 +59,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'findPetsByTags',
       tags: ['pets'],
       summary: 'Find pets having any of the tags (every match, unpaged)',
+      description: 'Every pet carrying at least one of the named tags, ordered by id, as a bare array.',
       querystring: FindByTagsQuerySchema,
       response: { 200: PetListSchema, ...errorResponses(400, 401) },
     },
@@ -69,6 +72,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getPetById',
       tags: ['pets'],
       summary: 'Get a pet',
+      description:
+        'The pet with its version as a strong `ETag`. A pet that does not exist is a 404 that still carries the `X-Event-Seq` it was looked up at.',
       params: PetParamsSchema,
       response: { 200: PetSchema, ...errorResponses(400, 401, 404) },
     },
@@ -81,6 +86,8 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'addPet',
       tags: ['pets'],
       summary: 'Add a pet (admin)',
+      description:
+        'A category or tag given by `name` alone is found, or created with its own event. Answers 201 with the pet, its `Location`, its `ETag` and the seq of the change.',
       security: signedIn,
       body: PetInputSchema,
       response: { 201: PetSchema, ...errorResponses(400, 401, 403, 413, 415) },
@@ -151,6 +158,7 @@ export const petsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getPetImage',
       tags: ['pets'],
       summary: 'Get an image of a pet',
+      description: 'The bytes of an uploaded image, with the content type judged from them at upload.',
       params: ImageParams,
       response: {
         200: {

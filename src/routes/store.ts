@@ -21,6 +21,7 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getInventory',
       tags: ['store'],
       summary: 'Count pets by status',
+      description: 'How many pets are available, pending and sold, as of `X-Event-Seq`.',
       response: { 200: InventorySchema, ...errorResponses(401) },
     },
     handler: async (request, reply) =>
@@ -50,6 +51,8 @@ export const storeRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listOrders',
       tags: ['store'],
       summary: 'List orders: your own, or every order for an admin',
+      description:
+        'Paged by `limit` and `cursor`, newest id last. An admin may filter by `status` and `userId`; anyone else sees only their own orders.',
       security: signedIn,
       querystring: OrderListQuerySchema,
       response: { 200: OrderPageSchema, ...errorResponses(400, 401, 403) },

@@ -43,11 +43,15 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/** Marks a comma-separated query value in its JSON schema with the JSON schema of one item (plugins/openapi-tidy.ts). */
+export const LIST_ITEM = 'x-list-item';
+
 /** A comma-separated query value, e.g. `status=available,pending`, parsed into a non-empty list. */
 export function commaList<T extends z.ZodType<unknown, string>>(item: T, description: string) {
+  const { $schema: _dialect, ...itemSchema } = z.toJSONSchema(item, { io: 'input' });
   return text()
     .max(1000)
-    .meta({ description })
+    .meta({ description, [LIST_ITEM]: itemSchema })
     .transform((value) =>
       value
         .split(',')
