@@ -36,7 +36,7 @@ export default tseslint.config(
       'data/',
       'node_modules/',
       'artifacts/',
-      'src/__tests__/generated-client/openapi.d.ts*',
+      'src/__tests__/generated-client/*.d.ts*',
     ],
   },
   js.configs.recommended,

@@ -25,6 +25,7 @@ import seeding, { type SeedingOptions } from './plugins/seeding.js';
 import services from './plugins/services.js';
 import { healthRoutes } from './routes/health.js';
 import { API_ROUTES } from './routes/index.js';
+import { petstoreV3Routes } from './routes/v3/index.js';
 import { responseSerializerCompiler } from './routes/response-serializer.js';
 import { requestLoggerFactory } from './request-logger.js';
 
@@ -146,5 +147,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(petstoreV3Routes, { prefix: '/api/v3' });
   return app;
 }

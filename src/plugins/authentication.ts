@@ -2,8 +2,12 @@ import fp from 'fastify-plugin';
 import { TokenInvalidError } from '../errors.js';
 import './fastify-decorations.js';
 
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+const TOKEN = /^([A-Za-z0-9._~+/=-]+)$/;
+
 /**
- * Resolves `Authorization: Bearer <token>` to `request.principal` on every request that sends one.
+ * Resolves `Authorization: Bearer <token>` (or, where a route accepts it, an `api_key: <token>` header) to
+ * `request.principal` on every request that sends one.
  * A token that is sent but bad is refused (401) even on public routes; services decide what each caller may do.
  */
 export default fp(
@@ -16,8 +20,9 @@ export default fp(
     // A callback, not an async hook: the requests that send no token (most reads) must not pay for a promise.
     app.addHook('onRequest', (request, _reply, done) => {
       const header = request.headers.authorization;
-      if (header === undefined) return done();
-      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+      const apiKey = request.routeOptions.config.acceptsApiKey ? request.headers.api_key : undefined;
+      if (header === undefined && apiKey === undefined) return done();
+      const match = header !== undefined ? BEARER.exec(header) : TOKEN.exec(String(apiKey));
       if (!match) return done(refuse(new TokenInvalidError()));
       app.services.auth.authenticate(match[1] as string).then(
         (principal) => {

@@ -38,6 +38,8 @@ declare module 'fastify' {
     rateLimitScope?: RateLimitScope;
     /** Answered even while the node sheds load (plugins/load-shedding.ts): probes and scrapes. */
     servedUnderPressure?: boolean;
+    /** Also takes the access token from an `api_key` header, as the Swagger Petstore sends it (/api/v3). */
+    acceptsApiKey?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in caller, or null. Set from a valid `Authorization: Bearer` token. */

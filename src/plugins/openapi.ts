@@ -101,7 +101,15 @@ export default fp(
     await app.register(fastifySwaggerUi, {
       routePrefix: '/documentation',
       theme: { title: 'Pet Store API' },
-      uiConfig: { persistAuthorization: true, displayRequestDuration: true },
+      uiConfig: {
+        persistAuthorization: true,
+        displayRequestDuration: true,
+        // The first is shown first; the top bar switches to the Swagger Petstore v3 mount (routes/v3).
+        urls: [
+          { url: '/documentation/json', name: 'Pet Store API (/api/v1)' },
+          { url: '/api/v3/openapi.json', name: 'Swagger Petstore v3 (/api/v3)' },
+        ],
+      },
     });
   },
   { name: 'openapi' },

@@ -70,13 +70,22 @@ export default fp(
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         allowedHeaders: [
           'Authorization',
+          'api_key',
           'Content-Type',
           'If-Match',
           'If-None-Match',
           'X-Min-Event-Seq',
           'X-Request-Id',
         ],
-        exposedHeaders: ['ETag', 'Location', 'X-Event-Seq', 'X-Request-Id', 'X-Expires-After', 'Retry-After'],
+        exposedHeaders: [
+          'ETag',
+          'Location',
+          'X-Event-Seq',
+          'X-Request-Id',
+          'X-Expires-After',
+          'X-Rate-Limit',
+          'Retry-After',
+        ],
         maxAge: 600,
       });
     }
