@@ -193,15 +193,15 @@ describe('/api/v3 refuses what /api/v1 refuses', () => {
 
   const pet = { name: 'Nope', photoUrls: [] };
   it.each([
-    ['anyone', 'POST', '/api/v3/pet', pet, 401],
-    ['a customer', 'POST', '/api/v3/pet', pet, 403],
-    ['a customer', 'PUT', '/api/v3/pet', { ...pet, id: 1 }, 403],
-    ['a customer', 'POST', '/api/v3/pet/1?name=x', undefined, 403],
-    ['a customer', 'DELETE', '/api/v3/pet/1', undefined, 403],
-    ['anyone', 'POST', '/api/v3/store/order', { petId: 1 }, 401],
-    ['anyone', 'GET', '/api/v3/user/logout', undefined, 401],
-    ['a customer', 'POST', '/api/v3/user/createWithList', [{ username: 'xx1', password: 'password-1' }], 403],
-  ] as const)('%s: %s %s is %d', async (who, method, url, body, status) => {
+    ['anyone', 'POST', '/api/v3/pet', 401, pet],
+    ['a customer', 'POST', '/api/v3/pet', 403, pet],
+    ['a customer', 'PUT', '/api/v3/pet', 403, { ...pet, id: 1 }],
+    ['a customer', 'POST', '/api/v3/pet/1?name=x', 403, undefined],
+    ['a customer', 'DELETE', '/api/v3/pet/1', 403, undefined],
+    ['anyone', 'POST', '/api/v3/store/order', 401, { petId: 1 }],
+    ['anyone', 'GET', '/api/v3/user/logout', 401, undefined],
+    ['a customer', 'POST', '/api/v3/user/createWithList', 403, [{ username: 'xx1', password: 'password-1' }]],
+  ] as const)('%s: %s %s is %d', async (who, method, url, status, body) => {
     const token = who === 'anyone' ? undefined : customer.token;
     const response = await t.call({ method, url, ...(token ? { token } : {}), ...(body ? { body } : {}) });
     expect(response.statusCode).toBe(status);
@@ -246,26 +246,40 @@ describe('/api/v3 refuses what /api/v1 refuses', () => {
   });
 
   it.each([
-    ['malformed XML', 'application/xml', '<pet><name>Rex</name', 400, 'VALIDATION_ERROR'],
-    ['XML with two roots', 'application/xml', '<pet/><pet/>', 400, 'VALIDATION_ERROR'],
-    ['a pet without a name', 'application/json', '{"photoUrls":[]}', 400, 'VALIDATION_ERROR'],
+    ['malformed XML', 400, 'application/xml', '<pet><name>Rex</name', 'VALIDATION_ERROR'],
+    ['XML with two roots', 400, 'application/xml', '<pet/><pet/>', 'VALIDATION_ERROR'],
+    ['a pet without a name', 400, 'application/json', '{"photoUrls":[]}', 'VALIDATION_ERROR'],
     [
       'an unknown field',
+      400,
       'application/json',
       '{"name":"Rex","photoUrls":[],"owner":"me"}',
-      400,
       'VALIDATION_ERROR',
     ],
     [
       'a photo URL that is not one',
+      400,
       'application/x-www-form-urlencoded',
       'name=Rex&photoUrls=nope',
-      400,
       'VALIDATION_ERROR',
     ],
-    ['text/plain', 'text/plain', 'Rex', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['multipart', 'multipart/form-data; boundary=x', '--x--', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-  ])('answers %s with %d, and stores nothing', async (_what, type, payload, status, code) => {
+    [
+      'XML with a document type',
+      400,
+      'application/xml',
+      '<!DOCTYPE pet [<!ENTITY a "aaaaaaaaaa">]><pet><name>&a;</name></pet>',
+      'VALIDATION_ERROR',
+    ],
+    [
+      'a form field named __proto__',
+      400,
+      'application/x-www-form-urlencoded',
+      'name=Rex&__proto__=x',
+      'VALIDATION_ERROR',
+    ],
+    ['text/plain', 415, 'text/plain', 'Rex', 'UNSUPPORTED_MEDIA_TYPE'],
+    ['multipart', 415, 'multipart/form-data; boundary=x', '--x--', 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('answers %s with %d, and stores nothing', async (_what, status, type, payload, code) => {
     const before = (await t.call({ method: 'GET', url: '/api/v3/store/inventory' })).json();
     const response = await t.app.inject({
       method: 'POST',

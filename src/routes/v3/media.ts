@@ -28,7 +28,7 @@ function unwrapArrays(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => {
-      const item = WRAPPED_ARRAYS[key];
+      const item = Object.hasOwn(WRAPPED_ARRAYS, key) ? WRAPPED_ARRAYS[key] : undefined;
       if (item === undefined) return [key, unwrapArrays(inner)];
       const items = inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[item] : undefined;
       return [key, unwrapArrays(items ?? [])];
@@ -38,6 +38,8 @@ function unwrapArrays(value: unknown): unknown {
 
 /** An XML body as the object it describes: the content of its one root element (`<pet>`, `<order>`, `<user>`). */
 export function parseXml(body: string): unknown {
+  // No document type: nothing a client sends needs one, and entity declarations are how XML bodies attack parsers.
+  if (/<!DOCTYPE/i.test(body)) throw new Error('an XML body has no document type declaration');
   const document = parser.parse(body, true) as Record<string, unknown>;
   const roots = Object.keys(document).filter((name) => !name.startsWith('?'));
   if (roots.length !== 1) throw new Error('an XML body has exactly one root element');
@@ -47,13 +49,14 @@ export function parseXml(body: string): unknown {
 
 /** A form body as an object: a key sent several times (`photoUrls`) becomes a list; a wrapped array always is one. */
 export function parseForm(body: string): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
+  // A Map, then own properties: a field named `__proto__` is a field like any other (and refused as unknown).
+  const fields = new Map<string, string | string[]>();
   for (const [key, value] of new URLSearchParams(body)) {
-    const previous = fields[key];
-    if (previous === undefined) fields[key] = key in WRAPPED_ARRAYS ? [value] : value;
-    else fields[key] = [previous, value].flat();
+    const previous = fields.get(key);
+    if (previous === undefined) fields.set(key, Object.hasOwn(WRAPPED_ARRAYS, key) ? [value] : value);
+    else fields.set(key, [previous, value].flat());
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 const builder = new XMLBuilder({ format: false, suppressEmptyNode: false });
@@ -64,7 +67,7 @@ function wrapArrays(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => {
-      const item = WRAPPED_ARRAYS[key];
+      const item = Object.hasOwn(WRAPPED_ARRAYS, key) ? WRAPPED_ARRAYS[key] : undefined;
       return [key, item && Array.isArray(inner) ? { [item]: wrapArrays(inner) } : wrapArrays(inner)];
     }),
   );
