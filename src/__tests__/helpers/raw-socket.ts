@@ -67,8 +67,12 @@ export class RawSocket {
   /** Sends a request (with any further frame fields, such as `minSeq`) and resolves with its response frame. */
   request(action: string, payload: unknown = {}, fields: Record<string, unknown> = {}): Promise<Frame> {
     const correlationId = `t${++counter}`;
+    // Only an answer to this request: a frame received before it was sent may carry the same id (a fuzzed one).
+    const earlier = new Set(this.frames);
     this.send({ type: 'request', correlationId, timestamp: Date.now(), action, payload, ...fields });
-    return this.next((frame) => frame.type === 'response' && frame.correlationId === correlationId);
+    return this.next(
+      (frame) => frame.type === 'response' && frame.correlationId === correlationId && !earlier.has(frame),
+    );
   }
 
   events(): Array<{ seq: number; event: string; topic: string; payload: Record<string, unknown> }> {
