@@ -21,17 +21,26 @@ function withNotModified(input: TransformInput): TransformInput {
   return { ...input, schema: { ...input.schema, response: { ...response, 304: NotModified } } };
 }
 
-/** Every response declares the headers it carries (plugins/openapi-headers.ts). */
+const SUCCESS: Record<string, string> = { 200: 'OK', 201: 'Created', 204: 'Done' };
+
+/**
+ * Every response declares the headers it carries (plugins/openapi-headers.ts), and a success says what it is
+ * rather than @fastify/swagger's "Default Response".
+ */
 function withHeaders(output: ReturnType<typeof zodTransform>, input: TransformInput) {
   const response = output.schema?.response as Record<string, Record<string, unknown>> | undefined;
   if (!response) return output;
   const method = [input.route.method].flat()[0] as string;
   const rateLimited = (input.route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false;
+  const summary = (input.schema as { summary?: string }).summary;
   const declared = Object.fromEntries(
     Object.entries(response).map(([status, schema]) => [
       status,
       {
         ...schema,
+        ...(schema.description === undefined && SUCCESS[status] && summary
+          ? { description: `${SUCCESS[status]}: ${summary}` }
+          : {}),
         headers: responseHeaders({ method, url: input.url, statusCode: Number(status), rateLimited }),
       },
     ]),

@@ -285,6 +285,11 @@ describe('the OpenAPI document', () => {
         // Every operation says who may call it: `security: []` is open to anyone.
         expect([key, operation.security]).toEqual([key, needsSignIn ? [{ bearerAuth: [] }] : []]);
         expect(operation.description).toEqual(expect.any(String));
+        for (const [status, response] of Object.entries(
+          operation.responses as Record<string, { description: string }>,
+        )) {
+          expect([key, status, response.description]).not.toEqual([key, status, 'Default Response']);
+        }
       }
     }
   });
