@@ -20,8 +20,11 @@ export default fp(
     // A callback, not an async hook: the requests that send no token (most reads) must not pay for a promise.
     app.addHook('onRequest', (request, _reply, done) => {
       const header = request.headers.authorization;
-      const apiKey = request.routeOptions.config.acceptsApiKey ? request.headers.api_key : undefined;
-      if (header === undefined && apiKey === undefined) return done();
+      const apiKey = header === undefined ? request.headers.api_key : undefined;
+      // The route's options are looked at only for a request that sends an api_key and no Authorization.
+      if (header === undefined && (apiKey === undefined || !request.routeOptions.config.acceptsApiKey)) {
+        return done();
+      }
       const match = header !== undefined ? BEARER.exec(header) : TOKEN.exec(String(apiKey));
       if (!match) return done(refuse(new TokenInvalidError()));
       app.services.auth.authenticate(match[1] as string).then(

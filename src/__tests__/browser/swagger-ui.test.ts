@@ -59,6 +59,27 @@ describe('Swagger UI under the content security policy', () => {
   });
 });
 
+describe('the Swagger Petstore v3 mount, in Swagger UI', () => {
+  it('is a second definition in the top bar, and its "Try it out" calls /api/v3', async () => {
+    const { page, problems } = await openPage(session.browser);
+    await page.goto(`${session.base}/documentation`);
+    await page.waitForSelector('.opblock-tag[data-tag="pets"]');
+    await page.locator('.topbar select').selectOption({ label: 'Swagger Petstore v3 (/api/v3)' });
+    await page.waitForSelector('.opblock-tag[data-tag="pet"]');
+    const tags = await page.$$eval('.opblock-tag', (elements) =>
+      elements.map((element) => element.getAttribute('data-tag')),
+    );
+    expect(tags.sort()).toEqual(['pet', 'store', 'user']);
+    const found = await tryItOut(page, 'get', '/pet/findByStatus');
+    expect(found.status).toBe('200');
+    expect(JSON.parse(found.body)).toEqual(expect.any(Array));
+    expect((await tryItOut(page, 'get', '/store/inventory')).status).toBe('200');
+    await screenshot(page, 'swagger-ui-petstore-v3');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a first run, in Swagger UI', () => {
   it('signs in with the admin the server printed, and adds a pet with "Try it out"', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'petstore-first-run-'));

@@ -151,6 +151,21 @@ export async function useOfficialOperations(baseUrl: string, admin: Credentials,
     parseAs: 'text',
     headers: { accept: 'application/xml' },
   });
+  const byTagsXml = await client.GET('/pet/findByTags', {
+    params: { query: { tags: ['xml'] } },
+    parseAs: 'text',
+    headers: { accept: 'application/xml' },
+  });
+  const renamedXml = await client.POST('/pet/{petId}', {
+    params: { path: { petId: xmlPetId }, query: { name: `xml-${suffix}-3` } },
+    parseAs: 'text',
+    headers: { ...asAdmin.headers, accept: 'application/xml' },
+  });
+  const loginXml = await client.GET('/user/login', {
+    params: { query: admin },
+    parseAs: 'text',
+    headers: { accept: 'application/xml' },
+  });
   const byStatusXml = await client.GET('/pet/findByStatus', {
     params: { query: { status: 'available' } },
     parseAs: 'text',
@@ -288,6 +303,9 @@ export async function useOfficialOperations(baseUrl: string, admin: Credentials,
       replaced: xmlOf(replacedXml, 'updatePet (XML)').pet[0],
       fetched: xmlOf(fetchedXml, 'getPetById (XML)').pet[0],
       byStatus: xmlOf(byStatusXml, 'findPetsByStatus (XML)').pets.pet.map((pet: Pet) => pet.id),
+      byTags: xmlOf(byTagsXml, 'findPetsByTags (XML)').pets.pet.map((pet: Pet) => pet.id),
+      renamed: xmlOf(renamedXml, 'updatePetWithForm (XML)').pet[0],
+      token: xmlOf(loginXml, 'loginUser (XML)').token,
       order: xmlOf(fetchedOrderXml, 'getOrderById (XML)').order,
       user: xmlOf(fetchedUserXml, 'getUserByName (XML)').user,
       createdUser: xmlOf(createdXml, 'createUser (XML)').user,

@@ -110,8 +110,14 @@ suite('a client generated from the official Swagger Petstore v3 document, agains
     expect(outcome.xml.added.photoUrls.photoUrl).toEqual(['https://example.com/x.png']);
     expect(outcome.xml.added.tags.tag).toEqual([{ id: expect.any(Number), name: 'xml' }]);
     expect(outcome.xml.replaced).toMatchObject({ id: outcome.xmlPetId, name: expect.stringMatching(/-2$/) });
-    expect(outcome.xml.fetched).toEqual(outcome.xml.replaced);
+    expect(outcome.xml.fetched).toMatchObject({
+      id: outcome.xmlPetId,
+      photoUrls: outcome.xml.replaced.photoUrls,
+    });
     expect(outcome.xml.byStatus).toContain(outcome.xmlPetId);
+    expect(outcome.xml.byTags).toEqual([outcome.xmlPetId]);
+    expect(outcome.xml.renamed).toMatchObject({ id: outcome.xmlPetId, name: expect.stringMatching(/-3$/) });
+    expect(outcome.xml.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(outcome.xml.order).toMatchObject({ petId, status: 'placed', complete: false });
     expect(outcome.xml.user).toMatchObject({ username: expect.stringMatching(/^official_/) });
     expect(outcome.xml.createdUser.username).toMatch(/^official_x_/);
