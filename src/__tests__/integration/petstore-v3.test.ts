@@ -313,4 +313,24 @@ describe('/api/v3 refuses what /api/v1 refuses', () => {
     expect(await asked('application/xml;q=0.5, application/json')).toMatch(/^application\/json/);
     expect(await asked('*/*')).toMatch(/^application\/json/);
   });
+
+  it('says its answers vary with Accept, and revalidates them with their ETag', async () => {
+    const url = `/api/v3/store/order/${orderId}`;
+    const first = await t.call({ method: 'GET', url, token: admin, headers: { accept: 'application/xml' } });
+    expect(first.headers.vary).toBe('Accept');
+    const again = await t.call({
+      method: 'GET',
+      url,
+      token: admin,
+      headers: { accept: 'application/xml', 'if-none-match': String(first.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+    const json = await t.call({
+      method: 'GET',
+      url,
+      token: admin,
+      headers: { 'if-none-match': String(first.headers.etag) },
+    });
+    expect(json.statusCode).toBe(200);
+  });
 });

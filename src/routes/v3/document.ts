@@ -11,6 +11,7 @@ import {
   V3UserSchema,
   V3UserUpdateSchema,
 } from '../../schemas/petstore-v3.js';
+import { responseHeaders } from '../../plugins/openapi-headers.js';
 import { MEDIA } from './media.js';
 import type { V3Operation } from './operation.js';
 
@@ -97,6 +98,21 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
 const contentOf = (schema: JsonSchema, media: string[]) =>
   Object.fromEntries(media.map((type) => [type, { schema }]));
 
+const NOT_MODIFIED = 'Not modified: `If-None-Match` names the current `ETag`; no body';
+
+/** The headers a response carries, by the rules /api/v1 documents them with (plugins/openapi-headers.ts). */
+const headersOf = (operation: V3Operation, statusCode: number) =>
+  Object.fromEntries(
+    Object.entries(
+      responseHeaders({
+        method: operation.method,
+        url: `/api/v3${operation.path}`,
+        statusCode,
+        rateLimited: true,
+      }),
+    ).map(([name, { type, description }]) => [name, { description, schema: { type } }]),
+  );
+
 function operationObject(operation: V3Operation): JsonSchema {
   const { answer, body } = operation;
   const answerMedia = answer.xml ? [MEDIA.json, MEDIA.xml] : [MEDIA.json];
@@ -126,13 +142,20 @@ function operationObject(operation: V3Operation): JsonSchema {
     responses: {
       200: {
         description: answer.description,
-        ...(answer.headers ? { headers: answer.headers } : {}),
+        headers: { ...headersOf(operation, 200), ...answer.headers },
         ...(answer.schema ? { content: contentOf(describe(answer.schema, 'output'), answerMedia) } : {}),
       },
+      ...(operation.method === 'GET'
+        ? { 304: { description: NOT_MODIFIED, headers: headersOf(operation, 304) } }
+        : {}),
       ...Object.fromEntries(
         statuses.map((status) => [
           status,
-          { description: FAILURES[status], content: contentOf(error, [MEDIA.json]) },
+          {
+            description: FAILURES[status],
+            headers: headersOf(operation, status),
+            content: contentOf(error, [MEDIA.json]),
+          },
         ]),
       ),
     },

@@ -22,19 +22,28 @@ const parser = new XMLParser({
   processEntities: true,
 });
 
-/** `<pet><photoUrls><photoUrl>a</photoUrl></photoUrls>…</pet>` as `{ photoUrls: ['a'], … }`. */
-function unwrapArrays(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapArrays);
+/** The element name of a wrapped list's items (`photoUrls` holds `photoUrl`s), or undefined for any other key. */
+const itemElementOf = (key: string) => (Object.hasOwn(WRAPPED_ARRAYS, key) ? WRAPPED_ARRAYS[key] : undefined);
+
+/** Rebuilds a parsed value; `property` says what each object property becomes, and recurses with `again`. */
+function rebuild(
+  value: unknown,
+  property: (key: string, inner: unknown, again: (inner: unknown) => unknown) => unknown,
+): unknown {
+  const again = (inner: unknown) => rebuild(inner, property);
+  if (Array.isArray(value)) return value.map(again);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => {
-      const item = Object.hasOwn(WRAPPED_ARRAYS, key) ? WRAPPED_ARRAYS[key] : undefined;
-      if (item === undefined) return [key, unwrapArrays(inner)];
-      const items = inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[item] : undefined;
-      return [key, unwrapArrays(items ?? [])];
-    }),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, property(key, inner, again)]));
 }
+
+/** `<pet><photoUrls><photoUrl>a</photoUrl></photoUrls>…</pet>` as `{ photoUrls: ['a'], … }`. */
+const unwrapArrays = (value: unknown) =>
+  rebuild(value, (key, inner, again) => {
+    const item = itemElementOf(key);
+    if (item === undefined) return again(inner);
+    const items = inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[item] : undefined;
+    return again(items ?? []);
+  });
 
 /** An XML body as the object it describes: the content of its one root element (`<pet>`, `<order>`, `<user>`). */
 export function parseXml(body: string): unknown {
@@ -53,7 +62,7 @@ export function parseForm(body: string): Record<string, unknown> {
   const fields = new Map<string, string | string[]>();
   for (const [key, value] of new URLSearchParams(body)) {
     const previous = fields.get(key);
-    if (previous === undefined) fields.set(key, Object.hasOwn(WRAPPED_ARRAYS, key) ? [value] : value);
+    if (previous === undefined) fields.set(key, itemElementOf(key) ? [value] : value);
     else fields.set(key, [previous, value].flat());
   }
   return Object.fromEntries(fields);
@@ -62,16 +71,11 @@ export function parseForm(body: string): Record<string, unknown> {
 const builder = new XMLBuilder({ format: false, suppressEmptyNode: false });
 
 /** Wraps lists as the official XML does: `photoUrls` holds `photoUrl` elements. */
-function wrapArrays(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(wrapArrays);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => {
-      const item = Object.hasOwn(WRAPPED_ARRAYS, key) ? WRAPPED_ARRAYS[key] : undefined;
-      return [key, item && Array.isArray(inner) ? { [item]: wrapArrays(inner) } : wrapArrays(inner)];
-    }),
-  );
-}
+const wrapArrays = (value: unknown) =>
+  rebuild(value, (key, inner, again) => {
+    const item = itemElementOf(key);
+    return item && Array.isArray(inner) ? { [item]: again(inner) } : again(inner);
+  });
 
 /** A value as XML with the official element names: `element` for one, `element` items under `list` for many. */
 function toXml(value: unknown, element: string, list?: string): string {
@@ -104,7 +108,10 @@ export function sendOfficial(
   value: unknown,
   xml: { element: string; list?: string } | undefined,
 ) {
-  if (xml && wantsXml(request)) {
+  if (!xml) return reply.type('application/json; charset=utf-8').send(JSON.stringify(value));
+  // The representation depends on Accept: caches must keep the two apart.
+  reply.header('vary', 'Accept');
+  if (wantsXml(request)) {
     return reply.type(`${MEDIA.xml}; charset=utf-8`).send(toXml(value, xml.element, xml.list));
   }
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(value));

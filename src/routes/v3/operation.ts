@@ -5,9 +5,8 @@ import { MEDIA, sendOfficial, type Media } from './media.js';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-/** An answer of an operation: its schema and XML element names, or none for an empty 200. */
+/** The answer of an operation (always a 200, as in the official document): its schema and XML element names, or none for an empty one. */
 export interface OfficialAnswer {
-  status: 200;
   description: string;
   schema?: z.ZodType;
   /** Offered as XML too, under these element names. */

@@ -12,7 +12,6 @@ import { operation, type V3Operation } from './operation.js';
 import { officialUser } from './shapes.js';
 
 const userAnswer = {
-  status: 200 as const,
   description: 'The user',
   schema: V3UserSchema,
   xml: { element: 'user' },
@@ -71,7 +70,6 @@ export function userOperations(app: FastifyInstance): V3Operation[] {
       signedIn: false,
       query: V3LoginQuerySchema,
       answer: {
-        status: 200,
         description: 'The access token',
         schema: z.string(),
         xml: { element: 'token' },
@@ -103,7 +101,7 @@ export function userOperations(app: FastifyInstance): V3Operation[] {
       summary: 'Logs out the signed-in user',
       description: "Ends the caller's session on every node; its tokens are refused from now on.",
       signedIn: true,
-      answer: { status: 200, description: 'Signed out' },
+      answer: { description: 'Signed out' },
       failures: [400, 401],
       run: async ({ request }) => {
         await auth.logout(request.principal);
@@ -137,7 +135,7 @@ export function userOperations(app: FastifyInstance): V3Operation[] {
       signedIn: true,
       params: V3UsernameParamsSchema,
       body: { schema: V3UserUpdateSchema, media: [...EVERY_MEDIA], description: 'The new details' },
-      answer: { status: 200, description: 'Updated' },
+      answer: { description: 'Updated' },
       failures: [400, 401, 403, 404, 409, 413, 415],
       run: async ({ params, body, request }) => ({
         seq: (await users.update(request.principal, params.username, body)).seq,
@@ -152,7 +150,7 @@ export function userOperations(app: FastifyInstance): V3Operation[] {
       description: 'Ends the account, its sessions and its orders.',
       signedIn: true,
       params: V3UsernameParamsSchema,
-      answer: { status: 200, description: 'User deleted' },
+      answer: { description: 'User deleted' },
       failures: [400, 401, 403, 404, 409],
       run: async ({ params, request }) => ({
         seq: (await users.delete(request.principal, params.username)).seq,
