@@ -65,35 +65,90 @@ function referencedSchemas(value: unknown, into = new Set<string>()): Set<string
   return into;
 }
 
+const REQUEST_BODY_REF = '#/components/requestBodies/';
+
+interface RequestBody {
+  content?: Record<string, { schema?: JsonObject }>;
+  [key: string]: unknown;
+}
+
+/**
+ * An operation whose body is a request-only schema (or a list of one) refers to it as a named request body,
+ * `#/components/requestBodies/<name>` (`<name>List` for a list), the schema inlined there. Generators treat what
+ * lies under a request body as input: openapi-typescript then types a field with a default as optional with its
+ * default settings, where in a named schema it would type it required.
+ */
+function withNamedRequestBody(
+  operation: JsonObject,
+  requestOnly: Map<string, string>,
+  schemas: Record<string, unknown>,
+  requestBodies: Record<string, unknown>,
+): JsonObject {
+  const { content, ...rest } = (operation.requestBody ?? {}) as RequestBody;
+  const media = Object.entries(content ?? {});
+  if (media.length !== 1) return operation;
+  const [type, { schema } = {}] = media[0] as [string, { schema?: JsonObject }];
+  const items = schema?.items as JsonObject | undefined;
+  const reference = (schema?.$ref ?? (schema?.type === 'array' ? items?.$ref : undefined)) as
+    string | undefined;
+  const original = reference?.startsWith(SCHEMA_REF) ? reference.slice(SCHEMA_REF.length) : undefined;
+  const name = original && requestOnly.get(original);
+  if (!original || !name || !schema) return operation;
+  const inlined = schema.$ref ? schemas[original] : { ...schema, items: schemas[original] };
+  const bodyName = schema.$ref ? name : `${name}List`;
+  requestBodies[bodyName] ??= { ...rest, content: { [type]: { schema: renameRefs(inlined, requestOnly) } } };
+  return { ...operation, requestBody: { $ref: `${REQUEST_BODY_REF}${bodyName}` } };
+}
+
 /**
  * The named schemas as a client generator should see them. Every named zod schema is emitted twice, as a response
  * (`Pet`) and as a request (`PetInput`); this keeps only the schemas an operation uses (directly or through
- * another schema), and gives a request-only schema its own name (`PetBodyInput` becomes `PetBody`, the id its zod
- * schema was given).
+ * another schema), gives a request-only schema its own name (`PetBodyInput` becomes `PetBody`, the id its zod
+ * schema was given), and makes a request body of one a named request body (see `withNamedRequestBody`).
  */
 export function tidyComponents<Document extends object>(document: Document): Document {
-  const { paths: allPaths, components } = document as { paths?: unknown; components?: JsonObject };
+  const { paths: allPaths, components } = document as {
+    paths?: Record<string, Record<string, JsonObject>>;
+    components?: JsonObject;
+  };
   const schemas = (components?.schemas ?? {}) as Record<string, unknown>;
   const usedByPaths = referencedSchemas(allPaths);
-  const renamed = new Map<string, string>();
+  const requestOnly = new Map<string, string>();
   for (const name of usedByPaths) {
     const base = name.endsWith(INPUT_SUFFIX) ? name.slice(0, -INPUT_SUFFIX.length) : undefined;
-    if (base && !usedByPaths.has(base)) renamed.set(name, base);
+    if (base && !usedByPaths.has(base)) requestOnly.set(name, base);
   }
-  const paths = renameRefs(allPaths, renamed);
+  const requestBodies: Record<string, unknown> = {};
+  const withBodies = Object.fromEntries(
+    Object.entries(allPaths ?? {}).map(([path, operations]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(operations).map(([method, operation]) => [
+          method,
+          withNamedRequestBody(operation, requestOnly, schemas, requestBodies),
+        ]),
+      ),
+    ]),
+  );
+  const paths = renameRefs(withBodies, requestOnly);
   const kept: Record<string, unknown> = {};
-  const pending = [...referencedSchemas(paths)];
+  const pending = [...referencedSchemas(paths), ...referencedSchemas(requestBodies)];
   while (pending.length > 0) {
     const name = pending.pop() as string;
     if (name in kept) continue;
-    const original = [...renamed].find(([, to]) => to === name)?.[0] ?? name;
-    kept[name] = renameRefs(schemas[original], renamed);
+    const original = [...requestOnly].find(([, to]) => to === name)?.[0] ?? name;
+    kept[name] = renameRefs(schemas[original], requestOnly);
     pending.push(...referencedSchemas(kept[name]));
   }
-  const sorted = Object.fromEntries(
-    Object.keys(kept)
-      .sort()
-      .map((name) => [name, kept[name]]),
-  );
-  return { ...document, paths, components: { ...components, schemas: sorted } };
+  const sorted = (named: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.keys(named)
+        .sort()
+        .map((name) => [name, named[name]]),
+    );
+  return {
+    ...document,
+    paths,
+    components: { ...components, schemas: sorted(kept), requestBodies: sorted(requestBodies) },
+  };
 }
