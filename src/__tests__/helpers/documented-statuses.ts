@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { petstoreV3Document } from '../../routes/v3/document.js';
+import { petstoreV3Operations } from '../../routes/v3/index.js';
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
@@ -20,11 +22,10 @@ export class DocumentedStatusTracker {
     });
   }
 
-  async undocumented(): Promise<string[]> {
+  undocumented(): string[] {
     const main = this.app.swagger() as unknown as OpenApiDocument;
-    const v3 = (
-      await this.app.inject({ method: 'GET', url: `${V3_PREFIX}/openapi.json` })
-    ).json() as OpenApiDocument;
+    // Built as the mount builds it, not fetched: a suite may leave the node shedding or rate limiting.
+    const v3 = petstoreV3Document(petstoreV3Operations(this.app)) as unknown as OpenApiDocument;
     return [...this.observed].filter((entry) => {
       const [method, url, status] = entry.split(' ') as [string, string, string];
       const path = url.replace(/:([A-Za-z]+)/g, '{$1}');

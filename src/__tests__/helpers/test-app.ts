@@ -130,7 +130,7 @@ export async function startTestApp(
       return { token: await login(username, password), username, userId: response.json().id as number };
     },
     close: async () => {
-      const undocumented = await tracker.undocumented();
+      const undocumented = tracker.undocumented();
       await app.close();
       await dropDatabase();
       await rm(dataDir, { recursive: true, force: true });

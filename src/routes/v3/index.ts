@@ -2,10 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../../errors.js';
 import { petstoreV3Document } from './document.js';
 import { MEDIA, parseForm, parseXml } from './media.js';
-import { serveOperation } from './operation.js';
+import { serveOperation, type V3Operation } from './operation.js';
 import { petOperations } from './pet.js';
 import { storeOperations } from './store.js';
 import { userOperations } from './user.js';
+
+/** Every official operation this mount serves, over the app's services. */
+export function petstoreV3Operations(app: FastifyInstance): V3Operation[] {
+  return [...petOperations(app), ...storeOperations(app), ...userOperations(app)];
+}
 
 /**
  * `/api/v3`: the official Swagger Petstore v3 operations over this API's services, rules and change feed, with
@@ -31,7 +36,7 @@ export async function petstoreV3Routes(app: FastifyInstance): Promise<void> {
     route.config = { ...route.config, acceptsApiKey: true };
   });
 
-  const operations = [...petOperations(app), ...storeOperations(app), ...userOperations(app)];
+  const operations = petstoreV3Operations(app);
   for (const operation of operations) serveOperation(app, operation);
   const document = petstoreV3Document(operations);
   app.get('/openapi.json', { schema: { hide: true } }, async () => document);
