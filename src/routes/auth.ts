@@ -6,7 +6,7 @@ import {
   RefreshSchema,
   TokenPairSchema,
 } from '../schemas/auth.js';
-import { errorResponses, NoContent, signedIn } from './http.js';
+import { errorResponses, NoContent, signedIn, withLoginHeaders } from './http.js';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const auth = app.services.auth;
@@ -35,10 +35,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const pair = await auth.login(request.query, request.ip);
-      return reply
-        .header('x-expires-after', pair.expiresAfter)
-        .header('x-rate-limit', String(app.config.loginThrottle.maxFailuresPerUser))
-        .send(pair);
+      return withLoginHeaders(reply, pair.expiresAfter, app.config).send(pair);
     },
   });
 

@@ -1,8 +1,22 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { Config } from '../config.js';
 import { ErrorSchema } from '../schemas/common.js';
 import { etagOf } from '../services/preconditions.js';
 import type { AtSeq } from '../services/transactor.js';
+
+/** Route options of a sign-up, on either mount: its own limit (SIGNUP_RATE_LIMIT_*), counted as `signup`. */
+export const signupRouteConfig = ({ signupLimit }: Config) => ({
+  rateLimit: { max: signupLimit.max, timeWindow: signupLimit.windowMs },
+  rateLimitScope: 'signup' as const,
+});
+
+/** The Swagger Petstore's sign-in headers: when the token expires, and the failed sign-ins allowed per user. */
+export function withLoginHeaders(reply: FastifyReply, expiresAfter: string, config: Config): FastifyReply {
+  return reply
+    .header('x-expires-after', expiresAfter)
+    .header('x-rate-limit', String(config.loginThrottle.maxFailuresPerUser));
+}
 
 /** OpenAPI security requirement of routes that need a signed-in caller. */
 export const signedIn = [{ bearerAuth: [] }];

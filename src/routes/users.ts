@@ -9,16 +9,13 @@ import {
   UserSchema,
   UserUpdateSchema,
 } from '../schemas/users.js';
-import { errorResponses, NoContent, sendAtSeq, sendNoContent, signedIn } from './http.js';
+import { errorResponses, NoContent, sendAtSeq, sendNoContent, signedIn, signupRouteConfig } from './http.js';
 
 export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
   const users = app.services.users;
 
   app.post('/users', {
-    config: {
-      rateLimit: { max: app.config.signupLimit.max, timeWindow: app.config.signupLimit.windowMs },
-      rateLimitScope: 'signup',
-    },
+    config: signupRouteConfig(app.config),
     schema: {
       operationId: 'createUser',
       tags: ['users'],

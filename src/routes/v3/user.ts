@@ -8,6 +8,7 @@ import {
   V3UserSchema,
   V3UserUpdateSchema,
 } from '../../schemas/petstore-v3.js';
+import { signupRouteConfig, withLoginHeaders } from '../http.js';
 import { operation, type V3Operation } from './operation.js';
 import { officialUser } from './shapes.js';
 
@@ -31,10 +32,7 @@ export function userOperations(app: FastifyInstance): V3Operation[] {
       description:
         'Anyone may sign up; a password of at least 8 characters is required. An `id` sent is ignored.',
       signedIn: false,
-      config: {
-        rateLimit: { max: app.config.signupLimit.max, timeWindow: app.config.signupLimit.windowMs },
-        rateLimitScope: 'signup',
-      },
+      config: signupRouteConfig(app.config),
       body: { schema: V3NewUserSchema, media: [...EVERY_MEDIA], description: 'The new user' },
       answer: userAnswer,
       failures: [400, 401, 409, 413, 415],
@@ -87,9 +85,7 @@ export function userOperations(app: FastifyInstance): V3Operation[] {
       failures: [400, 401],
       run: async ({ query, request, reply }) => {
         const pair = await auth.login(query, request.ip);
-        reply
-          .header('x-expires-after', pair.expiresAfter)
-          .header('x-rate-limit', String(app.config.loginThrottle.maxFailuresPerUser));
+        withLoginHeaders(reply, pair.expiresAfter, app.config);
         return { value: pair.token };
       },
     }),
