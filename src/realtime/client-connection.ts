@@ -86,7 +86,7 @@ export class ClientConnection implements EventSink {
     // empties them otherwise): straight to the socket, no allocation, touching as little memory as it can,
     // since this runs once per subscriber for every event.
     if (!this.awaitingDrain) {
-      this.write(frame);
+      this.writeEvent(frame);
       return;
     }
     this.notifications.push({ frame, seq });
@@ -163,32 +163,44 @@ export class ClientConnection implements EventSink {
   private flush(): void {
     while (!this.awaitingDrain && !this.closed) {
       const response = this.responses.shift();
-      const event = response === undefined ? this.notifications.shift() : undefined;
-      const frame = response ?? event?.frame;
-      if (frame === undefined) break;
-      this.write(frame);
+      if (response !== undefined) {
+        this.writeResponse(response);
+        continue;
+      }
+      const event = this.notifications.shift();
+      if (event === undefined) break;
+      this.writeEvent(event.frame);
     }
     if (this.notifications.length < this.limits.maxQueuedMessages / 2) this.wakeRoomWaiters();
   }
 
   /**
-   * Sends a response through ws, or writes an event frame (framed already) straight to the TCP socket: ws
-   * writes synchronously to that same socket (no compression is negotiated), so the order holds, and nothing
-   * goes out once ws has begun closing. Past the high-water mark the write carries a callback and the queues
-   * wait until it is out.
+   * Writes an event frame (framed already) straight to the TCP socket: ws writes synchronously to that same
+   * socket (no compression is negotiated), so the order holds, and nothing goes out once ws has begun closing.
+   * It runs once per subscriber for every event, so it is kept apart from responses and small enough to inline.
    */
-  private write(frame: string | EventFrame): void {
+  private writeEvent(frame: EventFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    const wire = this.wire;
+    const turn = currentTurn();
+    if (this.lastWriteTurn === turn) corkUntilTurnEnds(wire);
+    this.lastWriteTurn = turn;
     // What the TCP socket holds is all ws has buffered too: with no compression its sender never queues.
-    const belowHighWater = this.wire.writableLength + frame.length < HIGH_WATER_BYTES;
-    if (!belowHighWater) this.awaitingDrain = true;
-    const onWritten = belowHighWater ? undefined : this.drained;
-    if (typeof frame === 'string') this.socket.send(frame, onWritten);
+    if (wire.writableLength + frame.length < HIGH_WATER_BYTES) wire.write(frame);
     else {
-      const turn = currentTurn();
-      if (this.lastWriteTurn === turn) corkUntilTurnEnds(this.wire);
-      this.lastWriteTurn = turn;
-      this.wire.write(frame, onWritten);
+      // Past the high-water mark the write carries a callback and the queues wait until it is out.
+      this.awaitingDrain = true;
+      wire.write(frame, this.drained);
+    }
+  }
+
+  /** Sends a response through ws, waiting for it to be written when the socket is past its high-water mark. */
+  private writeResponse(frame: string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.wire.writableLength + frame.length < HIGH_WATER_BYTES) this.socket.send(frame);
+    else {
+      this.awaitingDrain = true;
+      this.socket.send(frame, this.drained);
     }
   }
 
