@@ -178,8 +178,11 @@ export class CatalogReads {
 
   private async getFromDatabase(id: number): Promise<AtSeq<Pet>> {
     const found = await this.transactor.query((db) => this.pets.findWithSeq(db, id));
-    if (!found) throw new PetNotFoundError(id);
-    return { data: found.pet, seq: found.seq };
+    if (found) return { data: found.pet, seq: found.seq };
+    // Absent: as of which seq is read in one snapshot with the lookup, since the pet may have been made meanwhile.
+    const { data: pet, seq } = await this.transactor.read((tx) => this.pets.findById(tx, id));
+    if (!pet) throw readAtSeq(new PetNotFoundError(id), seq);
+    return { data: pet, seq };
   }
 
   /** The catalog, when it reflects `minSeq` and every write answered here. */

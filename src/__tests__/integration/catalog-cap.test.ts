@@ -44,6 +44,10 @@ describe('the catalog cap', () => {
     const read = await t.call({ method: 'GET', url: `/api/v1/pets/${third.json().id}` });
     expect(read.json().name).toBe('three');
     expect(Number(read.headers['x-event-seq'])).toBe(Number(third.headers['x-event-seq']));
+    // A pet the database does not hold is a 404 that says as of which seq, as the catalog's is.
+    const missing = await t.call({ method: 'GET', url: '/api/v1/pets/999999' });
+    expect(missing.statusCode).toBe(404);
+    expect(Number(missing.headers['x-event-seq'])).toBe(Number(third.headers['x-event-seq']));
 
     // A restart over the cap does not load the catalog at all.
     await t.restart();
