@@ -50,8 +50,6 @@ export class ActionDispatcher {
     private readonly requestTimeoutMs: number,
     private readonly metrics: ServiceMetrics,
     private readonly log: FastifyBaseLogger,
-    /** Refuses a `minSeq` no node could reflect (not committed yet), for every action, as REST does. */
-    private readonly requireCommitted: (seq: number) => Promise<void> | undefined,
   ) {
     this.logRequests = logsAtInfo(log.level);
   }
@@ -131,7 +129,6 @@ export class ActionDispatcher {
       this.metrics.wsInvalidMessage('bad_payload');
       throw invalidInput('payload', issueDetails(parsed.error.issues, 'payload'));
     }
-    await this.requireCommitted(context.minSeq);
     const handler = this.handlers[name] as (
       connection: ClientConnection,
       input: unknown,

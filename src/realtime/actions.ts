@@ -17,7 +17,7 @@ const expected = (version: number | undefined) => (version === undefined ? undef
 /**
  * The actions that are plain service calls: the same services, validation and access rules as REST.
  * Each answers with what REST would return for the same call, and the seq the answer reflects (REST's
- * `X-Event-Seq`); a request's `minSeq` is REST's `X-Min-Event-Seq` (checked for every action by the dispatcher).
+ * `X-Event-Seq`); a request's `minSeq` is REST's `X-Min-Event-Seq`.
  */
 export function serviceActions(services: Services): { [A in ServiceAction]: Handler<A> } {
   const { catalog, pets, orders, users } = services;
@@ -25,11 +25,17 @@ export function serviceActions(services: Services): { [A in ServiceAction]: Hand
     const { data, seq } = await result;
     return seq === undefined ? data : new AnswerAtSeq(data, seq);
   };
+  /** A read that must reflect `minSeq`: refused when no node could (not committed), as over REST. */
+  const reach = async ({ minSeq }: RequestContext) => {
+    await catalog.requireCommitted(minSeq);
+    return minSeq;
+  };
   return {
-    'pets.list': (_caller, query, _respond, { minSeq }) => answer(catalog.list(query, minSeq)),
-    'pets.get': (_caller, { id }, _respond, { minSeq }) => answer(catalog.get(id, minSeq)),
-    'pets.findByStatus': (_caller, { status }, _respond, { minSeq }) =>
-      answer(catalog.findByStatus(status, minSeq)),
+    'pets.list': async (_caller, query, _respond, context) =>
+      answer(catalog.list(query, await reach(context))),
+    'pets.get': async (_caller, { id }, _respond, context) => answer(catalog.get(id, await reach(context))),
+    'pets.findByStatus': async (_caller, { status }, _respond, context) =>
+      answer(catalog.findByStatus(status, await reach(context))),
     'pets.create': ({ actor }, input) => answer(pets.create(actor, input)),
     'pets.update': ({ actor }, { id, pet, expectedVersion }) =>
       answer(pets.replace(actor, id, pet, expected(expectedVersion))),
@@ -37,7 +43,8 @@ export function serviceActions(services: Services): { [A in ServiceAction]: Hand
       answer(pets.patch(actor, id, patch, expected(expectedVersion))),
     'pets.delete': ({ actor }, { id, expectedVersion }) =>
       answer(pets.delete(actor, id, expected(expectedVersion))),
-    'store.inventory': (_caller, _payload, _respond, { minSeq }) => answer(catalog.inventory(minSeq)),
+    'store.inventory': async (_caller, _payload, _respond, context) =>
+      answer(catalog.inventory(await reach(context))),
     'orders.place': ({ actor }, input) => answer(orders.place(actor, input)),
     'orders.list': ({ actor }, query) => answer(orders.list(actor, query)),
     'orders.get': ({ actor }, { id }) => answer(orders.get(actor, id)),

@@ -65,9 +65,7 @@ export class RealtimeGateway implements LocalDelivery {
       subscribe: (connection, input, respond) => subscribing.subscribe(connection, input, respond),
       unsubscribe: (connection, { topics }, respond) => subscribing.unsubscribe(connection, topics, respond),
     };
-    this.dispatcher = new ActionDispatcher(handlers, settings.requestTimeoutMs, metrics, log, (seq) =>
-      services.catalog.requireCommitted(seq),
-    );
+    this.dispatcher = new ActionDispatcher(handlers, settings.requestTimeoutMs, metrics, log);
     this.stops = [
       services.revocations.subscribe((revocation) => this.sessions.revoke(revocation)),
       startHeartbeat(this.connections, settings.pingIntervalMs),
