@@ -251,7 +251,17 @@ describe('chaos: two kinds of subscribers on three nodes, through Redis and node
         everyPlain.every((subscriber) => subscriber.lastSeq >= end) &&
         typed.every((subscriber) => subscriber.handled.at(-1) === end),
       30_000,
-      'every subscriber to reach the last seq',
+      () => {
+        const short = [
+          ...everyPlain
+            .filter((subscriber) => subscriber.lastSeq < end)
+            .map((s) => `${s.name} at ${s.lastSeq}`),
+          ...typed
+            .filter((subscriber) => subscriber.handled.at(-1) !== end)
+            .map((s) => `${s.name} at ${s.handled.at(-1) ?? 'nothing'}`),
+        ];
+        return `every subscriber to reach the last seq ${end}; short of it: ${short.join(', ')}`;
+      },
     );
 
     const expected = Array.from({ length: end - start }, (_, index) => start + 1 + index);
