@@ -177,31 +177,29 @@ export class ClientConnection implements EventSink {
   /**
    * Writes an event frame (framed already) straight to the TCP socket: ws writes synchronously to that same
    * socket (no compression is negotiated), so the order holds, and nothing goes out once ws has begun closing.
-   * It runs once per subscriber for every event, so it is kept apart from responses and small enough to inline.
    */
   private writeEvent(frame: EventFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const wire = this.wire;
     const turn = currentTurn();
-    if (this.lastWriteTurn === turn) corkUntilTurnEnds(wire);
+    if (this.lastWriteTurn === turn) corkUntilTurnEnds(this.wire);
     this.lastWriteTurn = turn;
-    // What the TCP socket holds is all ws has buffered too: with no compression its sender never queues.
-    if (wire.writableLength + frame.length < HIGH_WATER_BYTES) wire.write(frame);
-    else {
-      // Past the high-water mark the write carries a callback and the queues wait until it is out.
-      this.awaitingDrain = true;
-      wire.write(frame, this.drained);
-    }
+    this.wire.write(frame, this.afterWriteOf(frame.length));
   }
 
-  /** Sends a response through ws, waiting for it to be written when the socket is past its high-water mark. */
+  /** Sends a response through ws. */
   private writeResponse(frame: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    if (this.wire.writableLength + frame.length < HIGH_WATER_BYTES) this.socket.send(frame);
-    else {
-      this.awaitingDrain = true;
-      this.socket.send(frame, this.drained);
-    }
+    this.socket.send(frame, this.afterWriteOf(frame.length));
+  }
+
+  /**
+   * Nothing, below the high-water mark; past it, the queues wait until this write is out (`drained`). What the
+   * TCP socket holds is all ws has buffered too: with no compression its sender never queues.
+   */
+  private afterWriteOf(length: number): (() => void) | undefined {
+    if (this.wire.writableLength + length < HIGH_WATER_BYTES) return undefined;
+    this.awaitingDrain = true;
+    return this.drained;
   }
 
   private readonly drained = (): void => {
