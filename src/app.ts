@@ -20,6 +20,7 @@ import metrics from './plugins/metrics.js';
 import requestLog from './plugins/request-log.js';
 import realtime from './plugins/realtime.js';
 import eventRetention from './plugins/event-retention.js';
+import webhooks from './plugins/webhooks.js';
 import jwt from './plugins/jwt.js';
 import seeding, { type SeedingOptions } from './plugins/seeding.js';
 import services from './plugins/services.js';
@@ -137,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(readYourWrites);
   await app.register(liveFeed);
   await app.register(realtime);
+  await app.register(webhooks);
   await app.register(cluster);
 
   await app.register(healthRoutes);

@@ -107,6 +107,15 @@ const EnvironmentSchema = z
     WS_PING_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
     WS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
     WS_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(10).default(1000),
+    WEBHOOK_ALLOWED_HOSTS: z.string().default('').transform(splitList),
+    WEBHOOK_RETRY_FOR_MS: z.coerce.number().int().min(0).default(86_400_000),
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+    WEBHOOK_MAX_BACKLOG: z.coerce.number().int().min(1).default(100_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+    WEBHOOK_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+    WEBHOOK_SECRET_GRACE_MS: z.coerce.number().int().min(0).default(86_400_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_ALGORITHM === 'HS256' && !env.JWT_SECRET) {
@@ -232,6 +241,22 @@ function configSchema(facts: StartupFacts) {
       pingIntervalMs: env.WS_PING_INTERVAL_MS,
       requestTimeoutMs: env.WS_REQUEST_TIMEOUT_MS,
       maxQueuedMessages: env.WS_MAX_QUEUED_MESSAGES,
+    },
+    /**
+     * Delivery of the change feed to HTTP endpoints: hosts that may be reached over `http:` or at internal
+     * addresses, how long and how often a failing event is retried, how far a webhook may fall behind, and how
+     * many webhooks this node delivers at once (each under a lease of `leaseMs` in the database).
+     */
+    webhooks: {
+      allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
+      retryForMs: env.WEBHOOK_RETRY_FOR_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      maxBacklog: env.WEBHOOK_MAX_BACKLOG,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+      leaseMs: env.WEBHOOK_LEASE_MS,
+      secretGraceMs: env.WEBHOOK_SECRET_GRACE_MS,
     },
   }));
 }

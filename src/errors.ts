@@ -68,6 +68,18 @@ export const SeqNotReachedError = defineError(
   'X-Min-Event-Seq %s is above the newest committed seq (%s)',
   'X-Min-Event-Seq names a seq not committed yet',
 );
+export const WebhookUrlForbiddenError = defineError(
+  'WEBHOOK_URL_FORBIDDEN',
+  400,
+  'The webhook URL is not allowed: %s',
+  'A webhook URL must be https: (or http: to a host in WEBHOOK_ALLOWED_HOSTS) and must not resolve to a loopback, private, link-local or metadata address',
+);
+export const WebhookSeqOutOfRangeError = defineError(
+  'WEBHOOK_SEQ_OUT_OF_RANGE',
+  400,
+  'Cannot redeliver from seq %s: events from %s to %s are kept',
+  'Redeliver names a seq whose events are no longer kept, or one not committed yet',
+);
 catalogCode('BAD_REQUEST', 400, 'The request cannot be processed as sent');
 // 401
 export const UnauthenticatedError = defineError(
@@ -126,6 +138,12 @@ export const CategoryNotFoundError = defineError(
   404,
   'Category %s not found',
   'No category has this id',
+);
+export const WebhookNotFoundError = defineError(
+  'WEBHOOK_NOT_FOUND',
+  404,
+  'Webhook %s not found',
+  'No webhook has this id',
 );
 // 409
 export const PetNotAvailableError = defineError(

@@ -83,6 +83,40 @@ export interface EventCounterTable {
   epoch: string | null;
 }
 
+export interface WebhooksTable {
+  id: Generated<number>;
+  url: string;
+  /** JSON array of topics. */
+  topics: string;
+  description: string | null;
+  status: 'active' | 'paused' | 'failing' | 'disabled';
+  secret: string;
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
+  /** The last seq the receiver acknowledged (or that matched none of its topics). */
+  cursor: number;
+  /** Attempts made at the event after `cursor`. */
+  attempt: number;
+  failingSince: string | null;
+  nextAttemptAt: string | null;
+  failure: string | null;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhookId: number;
+  seq: number;
+  attempt: number;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -94,6 +128,8 @@ export interface Database {
   orders: OrdersTable;
   changeEvents: ChangeEventsTable;
   eventCounter: EventCounterTable;
+  webhooks: WebhooksTable;
+  webhookDeliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

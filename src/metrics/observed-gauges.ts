@@ -17,6 +17,11 @@ export const OBSERVED_GAUGES = {
   redis_circuit_breaker_state: {
     help: 'State of the circuit breaker around Redis: 0 closed, 1 half-open, 2 open',
   },
+  webhooks: { help: 'Webhooks in each state (active, paused, failing, disabled)', label: 'status' },
+  webhook_backlog_events: {
+    help: 'Events committed after the last one a webhook acknowledged, by webhook id',
+    label: 'webhook',
+  },
   cluster_event_fanout: {
     help: 'How events from other nodes arrive (1 for the current mode)',
     label: 'mode',

@@ -9,6 +9,8 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Seconds a write holds the event counter: tens of microseconds to a few milliseconds. */
 const COUNTER_HOLD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 /** Seconds from commit to the frame being handed to the sockets. */
+/** Seconds from commit to a webhook receiver's 2xx: milliseconds when healthy, hours after an outage. */
+const WEBHOOK_LATENCY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
 const DELIVERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 const RATE_LIMIT_SCOPES = ['global', 'signup', 'login', 'ws_message', 'ws_connection'] as const;
@@ -58,6 +60,8 @@ export class ServiceMetrics {
   private readonly counterHold;
   private readonly backfills;
   private readonly resyncs;
+  private readonly webhookAttempts;
+  private readonly webhookLatency;
   private readonly clusterMessages;
 
   constructor(
@@ -197,6 +201,18 @@ export class ServiceMetrics {
       help: 'Subscriptions refused with RESYNC_REQUIRED (since is older than the retention)',
       registers,
     });
+    this.webhookAttempts = new Counter({
+      name: 'webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: success (2xx), failure (retried), gone (410, disabled)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhookLatency = new Histogram({
+      name: 'webhook_delivery_latency_seconds',
+      help: "Seconds from an event's commit to its webhook receiver's 2xx",
+      buckets: WEBHOOK_LATENCY_BUCKETS,
+      registers,
+    });
     this.initialize();
   }
 
@@ -209,6 +225,7 @@ export class ServiceMetrics {
       this.authAttempts.inc({ kind: 'refresh', result }, 0);
     for (const reason of INVALID_MESSAGE_REASONS) this.wsInvalid.inc({ reason }, 0);
     for (const channel of ['events', 'revocations']) this.clusterMessages.inc({ channel }, 0);
+    for (const outcome of ['success', 'failure', 'gone']) this.webhookAttempts.inc({ outcome }, 0);
   }
 
   /** Supplies the reader of one of the gauges declared in `OBSERVED_GAUGES`, read at scrape time. */
@@ -294,5 +311,13 @@ export class ServiceMetrics {
 
   resyncRequired(): void {
     this.resyncs.inc();
+  }
+
+  webhookAttempt(outcome: 'success' | 'failure' | 'gone'): void {
+    this.webhookAttempts.inc({ outcome });
+  }
+
+  webhookDelivered(secondsSinceCommit: number): void {
+    this.webhookLatency.observe(secondsSinceCommit);
   }
 }

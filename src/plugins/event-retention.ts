@@ -2,14 +2,18 @@ import fp from 'fastify-plugin';
 import { startPruning } from '../events/retention.js';
 import './fastify-decorations.js';
 
-/** Keeps the newest EVENT_RETENTION events, pruning the rest every EVENT_PRUNE_INTERVAL_MS. */
+/**
+ * Keeps the newest EVENT_RETENTION events, and those webhooks still owe (up to WEBHOOK_MAX_BACKLOG), pruning the
+ * rest every EVENT_PRUNE_INTERVAL_MS.
+ */
 export default fp(
   async (app) => {
-    const { events } = app.config;
+    const { events, webhooks } = app.config;
     const stopPruning = startPruning(
       app.services.feed,
       app.database.db,
-      { retention: events.retention, intervalMs: events.pruneIntervalMs },
+      { retention: events.retention, intervalMs: events.pruneIntervalMs, maxBacklog: webhooks.maxBacklog },
+      () => app.services.webhooks.oldestCursor(),
       app.log,
     );
     app.addHook('onClose', async () => stopPruning());

@@ -19,6 +19,7 @@ export default fp(
           { pets, maxPets },
           'the pet catalog is over CATALOG_MAX_PETS: this node reads pets from the database until it restarts',
         ),
+      app.log,
     );
     app.decorate('services', services);
     services.feed.onCommitted((event) => app.metrics.eventCommitted(event));

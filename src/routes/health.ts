@@ -40,6 +40,10 @@ const HealthSchema = z
           "Where pet reads are answered from: memory (the node's catalog, at `seq`), or the database while " +
           'the catalog loads or is past CATALOG_MAX_PETS; and how far the catalog is behind the newest commit',
       }),
+    webhooks: z.object({ total: z.number().int(), failing: z.number().int() }).meta({
+      description:
+        'Webhooks, and how many of them gave up (`failing` or `disabled`); a failing receiver does not make the node degraded',
+    }),
   })
   .meta({ id: 'Health' });
 
@@ -82,10 +86,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async () => {
       const { catalog } = app.services;
-      const [[databaseIsUp, databaseMs], [redis, redisMs], lag] = await Promise.all([
+      const [[databaseIsUp, databaseMs], [redis, redisMs], lag, webhooks] = await Promise.all([
         timed(databaseUp),
         timed(redisState),
         catalog.lag().catch(() => ({ events: 0, seconds: 0 })),
+        app.services.webhooks.countByStatus().catch((): Record<string, number> => ({})),
       ]);
       const database = databaseIsUp ? ('ok' as const) : ('down' as const);
       const { fanout, breaker } = app.cluster;
@@ -99,6 +104,10 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         latencyMs: { database: databaseMs, redis: redis === 'disabled' ? null : redisMs },
         cluster: { fanout, breaker },
         catalog: { ...catalog.source, lagEvents: lag.events, lagSeconds: lag.seconds },
+        webhooks: {
+          total: Object.values(webhooks).reduce((sum, count) => sum + count, 0),
+          failing: (webhooks.failing ?? 0) + (webhooks.disabled ?? 0),
+        },
       };
     },
   });

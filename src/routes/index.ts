@@ -5,6 +5,7 @@ import { clusterRoutes } from './cluster.js';
 import { petsRoutes } from './pets.js';
 import { storeRoutes } from './store.js';
 import { usersRoutes } from './users.js';
+import { webhooksRoutes } from './webhooks.js';
 
 interface RouteGroup {
   /** The OpenAPI tag its operations carry. */
@@ -22,6 +23,10 @@ export const API_ROUTES: RouteGroup[] = [
   { tag: { name: 'store', description: 'Inventory and orders' }, routes: storeRoutes },
   { tag: { name: 'users', description: 'Accounts' }, routes: usersRoutes },
   { tag: { name: 'auth', description: 'Signing in and out' }, routes: authRoutes },
+  {
+    tag: { name: 'webhooks', description: 'The change feed, delivered to HTTP endpoints (admin)' },
+    routes: webhooksRoutes,
+  },
   {
     tag: { name: 'operations', description: 'Health, readiness and the nodes of the cluster' },
     routes: clusterRoutes,

@@ -12,6 +12,10 @@ import { OrdersRepository } from '../repositories/orders-repository.js';
 import { PetsRepository } from '../repositories/pets-repository.js';
 import { SessionsRepository } from '../repositories/sessions-repository.js';
 import { UsersRepository } from '../repositories/users-repository.js';
+import { WebhooksRepository } from '../repositories/webhooks-repository.js';
+import { WebhookDispatcher, type DispatchLog } from '../webhooks/dispatcher.js';
+import { WebhookSender } from '../webhooks/sender.js';
+import { WebhookUrlGuard } from '../webhooks/url-guard.js';
 import { AuthService, type TokenSigner } from './auth-service.js';
 import { CatalogReads } from './catalog-reads.js';
 import { CategoriesService } from './categories-service.js';
@@ -22,6 +26,7 @@ import { OrdersService } from './orders-service.js';
 import { PetsService } from './pets-service.js';
 import { Transactor } from './transactor.js';
 import { UsersService } from './users-service.js';
+import { WebhooksService } from './webhooks-service.js';
 
 export interface Services {
   feed: ChangeFeed;
@@ -36,6 +41,9 @@ export interface Services {
   users: UsersService;
   auth: AuthService;
   operations: OperationsService;
+  webhooks: WebhooksService;
+  /** Sends the change feed to webhooks; started by plugins/webhooks.ts. */
+  webhookDispatcher: WebhookDispatcher;
 }
 
 /** Wires repositories into services; both doors (REST and WebSocket) use the same instances. */
@@ -47,6 +55,7 @@ export function createServices(
   metrics: ServiceMetrics,
   liveNodes: () => Promise<NodeInfo[]>,
   onCatalogOverCap: (pets: number, maxPets: number) => void,
+  log: DispatchLog,
 ): Services {
   const feed = new ChangeFeed();
   const revocations = new SessionRevocations();
@@ -98,6 +107,28 @@ export function createServices(
       if (attempt.result === 'locked') metrics.rateLimited('login');
     },
   );
+  const webhooksRepository = new WebhooksRepository();
+  const guard = new WebhookUrlGuard(config.webhooks.allowedHosts);
+  const webhookDispatcher = new WebhookDispatcher(
+    database.db,
+    feed,
+    webhooksRepository,
+    new WebhookSender(guard, config.webhooks.timeoutMs),
+    { nodeId: config.nodeId, ...config.webhooks },
+    {
+      attempted: (outcome) => metrics.webhookAttempt(outcome),
+      delivered: (seconds) => metrics.webhookDelivered(seconds),
+    },
+    log,
+  );
+  const webhooks = new WebhooksService(
+    transactor,
+    feed,
+    webhooksRepository,
+    guard,
+    config.webhooks.secretGraceMs,
+    () => webhookDispatcher.nudge(),
+  );
   return {
     feed,
     transactor,
@@ -109,5 +140,7 @@ export function createServices(
     users,
     auth,
     operations: new OperationsService(liveNodes),
+    webhooks,
+    webhookDispatcher,
   };
 }

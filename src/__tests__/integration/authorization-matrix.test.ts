@@ -49,6 +49,25 @@ async function categoryId(f: Fixture) {
   return response.json().id as number;
 }
 
+/** A receiver that is never reached: the webhooks here are paused at once, and its host is allowed by name. */
+const WEBHOOK = { url: 'http://receiver.test/hook', topics: ['pets'] };
+async function webhookId(f: Fixture) {
+  const created = await t.call({
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    token: f.adminToken,
+    body: WEBHOOK,
+  });
+  const id = created.json().id as number;
+  await t.call({
+    method: 'PATCH',
+    url: `/api/v1/webhooks/${id}`,
+    token: f.adminToken,
+    body: { status: 'paused' },
+  });
+  return id;
+}
+
 // [anonymous, owner, other customer, admin]
 const MATRIX: Record<
   string,
@@ -201,12 +220,41 @@ const MATRIX: Record<
     expect: [401, 204, 204, 204],
     call: async () => ({ url: '/api/v1/users/logout' }),
   },
+  'POST /api/v1/webhooks': {
+    expect: [401, 403, 403, 201],
+    call: async () => ({ url: '/api/v1/webhooks', body: WEBHOOK }),
+  },
+  'GET /api/v1/webhooks': { expect: [401, 403, 403, 200], call: async () => ({ url: '/api/v1/webhooks' }) },
+  'GET /api/v1/webhooks/{id}': {
+    expect: [401, 403, 403, 200],
+    call: async (f) => ({ url: `/api/v1/webhooks/${await webhookId(f)}` }),
+  },
+  'PATCH /api/v1/webhooks/{id}': {
+    expect: [401, 403, 403, 200],
+    call: async (f) => ({ url: `/api/v1/webhooks/${await webhookId(f)}`, body: { status: 'paused' } }),
+  },
+  'DELETE /api/v1/webhooks/{id}': {
+    expect: [401, 403, 403, 204],
+    call: async (f) => ({ url: `/api/v1/webhooks/${await webhookId(f)}` }),
+  },
+  'POST /api/v1/webhooks/{id}/rotate-secret': {
+    expect: [401, 403, 403, 200],
+    call: async (f) => ({ url: `/api/v1/webhooks/${await webhookId(f)}/rotate-secret` }),
+  },
+  'GET /api/v1/webhooks/{id}/deliveries': {
+    expect: [401, 403, 403, 200],
+    call: async (f) => ({ url: `/api/v1/webhooks/${await webhookId(f)}/deliveries` }),
+  },
+  'POST /api/v1/webhooks/{id}/redeliver': {
+    expect: [401, 403, 403, 200],
+    call: async (f) => ({ url: `/api/v1/webhooks/${await webhookId(f)}/redeliver`, body: { since: 0 } }),
+  },
   'GET /health': { expect: [200, 200, 200, 200], call: async () => ({ url: '/health' }) },
   'GET /ready': { expect: [200, 200, 200, 200], call: async () => ({ url: '/ready' }) },
 };
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ WEBHOOK_ALLOWED_HOSTS: 'receiver.test' });
 });
 afterAll(() => t.close());
 

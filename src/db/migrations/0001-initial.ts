@@ -5,15 +5,19 @@ import type { Engine } from '../database.js';
  * The initial schema. Timestamps are ISO-8601 text on both engines so rows read back identically;
  * `seq` comes from the one-row `event_counter`, never from an autoincrement (see docs/decisions.md).
  */
+/** A new table whose `id` the database assigns, on either engine. */
+export function tableWithId(db: Kysely<unknown>, engine: Engine, name: string) {
+  return db.schema
+    .createTable(name)
+    .addColumn('id', engine === 'postgres' ? 'serial' : 'integer', (col) =>
+      engine === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey(),
+    );
+}
+
 export function initialSchema(engine: Engine): Migration {
-  const idType = engine === 'postgres' ? 'serial' : 'integer';
   return {
     async up(db: Kysely<unknown>) {
-      const table = (name: string) =>
-        db.schema.createTable(name).addColumn('id', idType, (col) => {
-          const key = col.primaryKey();
-          return engine === 'sqlite' ? key.autoIncrement() : key;
-        });
+      const table = (name: string) => tableWithId(db, engine, name);
 
       await table('users')
         .addColumn('username', 'text', (col) => col.notNull().unique())
