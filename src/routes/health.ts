@@ -90,7 +90,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         timed(databaseUp),
         timed(redisState),
         catalog.lag().catch(() => ({ events: 0, seconds: 0 })),
-        app.services.webhooks.countByStatus().catch((): Record<string, number> => ({})),
+        app.services.webhooks.countByStatus().catch(() => undefined),
       ]);
       const database = databaseIsUp ? ('ok' as const) : ('down' as const);
       const { fanout, breaker } = app.cluster;
@@ -105,8 +105,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         cluster: { fanout, breaker },
         catalog: { ...catalog.source, lagEvents: lag.events, lagSeconds: lag.seconds },
         webhooks: {
-          total: Object.values(webhooks).reduce((sum, count) => sum + count, 0),
-          failing: (webhooks.failing ?? 0) + (webhooks.disabled ?? 0),
+          total: webhooks ? Object.values(webhooks).reduce((sum, count) => sum + count, 0) : 0,
+          failing: webhooks ? webhooks.failing + webhooks.disabled : 0,
         },
       };
     },

@@ -158,9 +158,10 @@ export class WebhooksService {
     return this.get(actor, id);
   }
 
-  /** How many webhooks are in each state (for `/health` and the board). */
-  countByStatus(): Promise<Record<string, number>> {
-    return this.transactor.query((db) => this.webhooks.countByStatus(db));
+  /** How many webhooks are in each state, every state named (for `/health`, the metrics and the board). */
+  async countByStatus(): Promise<Record<Webhook['status'], number>> {
+    const counts = await this.transactor.query((db) => this.webhooks.countByStatus(db));
+    return { active: 0, paused: 0, failing: 0, disabled: 0, ...counts };
   }
 
   /** The oldest place a webhook holds: the events after it are kept for it. */

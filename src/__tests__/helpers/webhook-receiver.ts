@@ -16,6 +16,8 @@ export interface Received {
 export class WebhookReceiver {
   readonly requests: Received[] = [];
   answer: (request: Omit<Received, 'status'>) => number = () => 200;
+  /** How long each answer takes. */
+  delayMs = 0;
   private server: Server | undefined;
 
   async start(port = 0): Promise<string> {
@@ -27,7 +29,7 @@ export class WebhookReceiver {
         const received = { headers: request.headers, body, at: Date.now(), status: 0 };
         received.status = this.answer(received);
         this.requests.push(received);
-        response.writeHead(received.status).end('thanks');
+        setTimeout(() => response.writeHead(received.status).end('thanks'), this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));

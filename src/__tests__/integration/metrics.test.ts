@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { ADMIN, createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { until } from '../helpers/until.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /** Metric names used in PromQL: every metric is written with a selector, `name{…}`. */
 function metricNames(promql: string): string[] {
@@ -34,13 +36,25 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ RATE_LIMIT_MAX: '60', NODE_ID: 'scraped-node' });
+  t = await startTestApp({
+    RATE_LIMIT_MAX: '60',
+    NODE_ID: 'scraped-node',
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  });
 });
-afterAll(() => t.close());
+const receiver = new WebhookReceiver();
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
 
 describe('GET /metrics after real traffic', () => {
   it('exports every metric the dashboards and alerts use, counting what happened', async () => {
     const { ws } = await t.listen();
+    // A webhook, told of the pets created below.
+    const url = await receiver.start();
+    const token = await t.adminToken();
+    await t.call({ method: 'POST', url: '/api/v1/webhooks', token, body: { url, topics: ['pets'] } });
     // REST, sign-ins (one failed), a refresh, a refused token.
     await createPet(t, { name: 'Scraped' });
     await t.call({ method: 'GET', url: '/api/v1/pets/424242' });
@@ -64,6 +78,8 @@ describe('GET /metrics after real traffic', () => {
     await socket.next((frame) => frame.event === 'pet.created');
     socket.close();
     await socket.closed;
+
+    await until(() => receiver.requests.length >= 2, 5000, 'both pets at the webhook');
 
     // Until the global limit answers 429.
     let status = 200;
@@ -99,6 +115,10 @@ describe('GET /metrics after real traffic', () => {
     expect(sample(text, 'change_events_delivered_total', { topic: 'pets' })).toBe(1);
     expect(sample(text, 'change_event_delivery_delay_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'auth_sessions_active')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'webhook_attempts_total', { outcome: 'success' })).toBe(2);
+    expect(sample(text, 'webhook_delivery_latency_seconds_count')).toBe(2);
+    expect(sample(text, 'webhooks', { status: 'active' })).toBe(1);
+    expect(sample(text, 'webhook_backlog_events')).toBeGreaterThanOrEqual(0);
     // Every series names its node; no label carries an id or a username.
     expect(text).toMatch(/http_requests_total\{[^}]*node="scraped-node"/);
     expect(text).not.toContain('424242');
