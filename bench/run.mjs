@@ -10,6 +10,7 @@ import { memoryScenario } from './scenarios/memory.mjs';
 import { profilesScenario } from './scenarios/profiles.mjs';
 import { reconnectScenario } from './scenarios/reconnect.mjs';
 import { restScenario } from './scenarios/rest.mjs';
+import { webhooksScenario } from './scenarios/webhooks.mjs';
 import { writePathScenario } from './scenarios/write-path.mjs';
 import { keepChaosSection } from './lib/chaos-section.mjs';
 import { renderReport } from './lib/report.mjs';
@@ -45,6 +46,7 @@ const scenarios = [
   ['memory', memoryScenario],
   ['crossNode', crossNodeScenario],
   ['reconnect', reconnectScenario],
+  ['webhooks', webhooksScenario],
   ['profiles', profilesScenario],
 ];
 for (const [name, scenario] of scenarios) {

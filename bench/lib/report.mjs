@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { catalogMemorySection, readTargets, writePathSection } from './report-reads.mjs';
 import { pairedRatio, withSpread } from './rounds.mjs';
+import { webhooksSection } from './report-webhooks.mjs';
 
 const FINDINGS = new URL('../findings.md', import.meta.url);
 
@@ -228,6 +229,10 @@ ${
         ],
       ) + `\n\n${crossNode.eventsPerSecond} events/s to ${crossNode.subscribers} subscribers on each node.`
 }
+
+## Webhooks
+
+${webhooksSection(scenarios.webhooks, table)}
 
 ## Reconnect storm
 

@@ -27,6 +27,16 @@ export interface Category {
   name: string;
 }
 
+/** A webhook as the admin view lists it (`GET /webhooks`). */
+export interface WebhookSummary {
+  id: number;
+  url: string;
+  topics: string[];
+  status: 'active' | 'paused' | 'failing' | 'disabled';
+  failure: string | null;
+  backlog: number;
+}
+
 export interface Change {
   event: string;
   payload: unknown;
@@ -42,6 +52,8 @@ export class BoardState {
   readonly orders = new Map<number, Order>();
   readonly categories = new Map<number, Category>();
   inventory: Inventory = { available: 0, pending: 0, sold: 0 };
+  /** Admins only; read again after changes, as webhooks have no topic of their own. */
+  webhooks: WebhookSummary[] = [];
 
   load(pets: Pet[], inventory: Inventory, categories: Category[]): void {
     this.pets.clear();

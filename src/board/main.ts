@@ -4,7 +4,14 @@
  */
 import { PetstoreClient, type ChangeNotification, type ConnectionState } from '../client/index.js';
 import { Api, ApiError } from './api.js';
-import { BoardState, type Category, type Inventory, type Order, type Pet } from './board-state.js';
+import {
+  BoardState,
+  type Category,
+  type Inventory,
+  type Order,
+  type Pet,
+  type WebhookSummary,
+} from './board-state.js';
 import { render, showConnection, showMessage, type Viewer } from './view.js';
 
 const api = new Api();
@@ -44,6 +51,24 @@ let arrivedDuringReload: ChangeNotification[] | undefined;
 function onChange(notification: ChangeNotification): void {
   if (arrivedDuringReload) arrivedDuringReload.push(notification);
   else if (state.apply(notification)) redraw();
+  if (viewer.role === 'admin') refreshWebhooksSoon();
+}
+
+/** How long the admin view waits after a change before reading the webhooks' state again (one read per burst). */
+const WEBHOOK_REFRESH_MS = 1000;
+let webhookRefresh: ReturnType<typeof setTimeout> | undefined;
+
+function refreshWebhooksSoon(): void {
+  webhookRefresh ??= setTimeout(() => {
+    webhookRefresh = undefined;
+    void loadWebhooks().catch(() => undefined);
+  }, WEBHOOK_REFRESH_MS);
+}
+
+async function loadWebhooks(): Promise<void> {
+  if (viewer.role !== 'admin') return;
+  state.webhooks = (await api.all<WebhookSummary>('/webhooks')).items;
+  redraw();
 }
 
 /** After RESYNC_REQUIRED the client is subscribed from now on; the snapshot is read again under it. */
@@ -87,6 +112,7 @@ async function signIn(username: string, password: string): Promise<void> {
   await client.request('authenticate', { token: pair.token });
   const since = await loadOrders();
   await client.subscribe(['orders'], onChange, { since });
+  await loadWebhooks();
   showMessage(`Welcome, ${me.body.username}`);
 }
 
@@ -119,6 +145,7 @@ function wireForms(): void {
       viewer.role = null;
       viewer.username = null;
       state.loadOrders([]);
+      state.webhooks = [];
       showMessage('Signed out');
     }),
   );

@@ -121,6 +121,17 @@ export function render(state: BoardState, viewer: Viewer, handlers: Handlers): v
         );
       }),
   );
+  byId('webhooks-section').hidden = viewer.role !== 'admin';
+  byId('webhooks').replaceChildren(
+    ...state.webhooks.map((webhook) =>
+      element(
+        'li',
+        { 'data-webhook-id': String(webhook.id), 'data-status': webhook.status },
+        `${webhook.url} (${webhook.topics.join(', ')}): ${webhook.status}` +
+          `${webhook.failure ? ` (${webhook.failure})` : ''}, ${webhook.backlog} behind`,
+      ),
+    ),
+  );
   byId('add-pet').hidden = viewer.role !== 'admin';
   byId('sign-in').hidden = viewer.role !== null;
   byId('signed-in').hidden = viewer.role === null;

@@ -40,22 +40,23 @@ export class WebhooksRepository {
   }
 
   /**
-   * Changes a webhook only while this node holds its lease and its cursor is still `cursor`: an admin's
-   * redeliver, or another node that took the lease over, wins over a delivery that finished meanwhile.
+   * Changes a webhook only while this node holds its lease and the row is still as `seen` left it (its cursor, and
+   * `updatedAt`, which every admin change moves): an admin's change, or another node that took the lease over,
+   * wins over a delivery that finished meanwhile.
    */
   async updateHeld(
     db: Executor,
-    id: number,
+    seen: Pick<WebhookRow, 'id' | 'cursor' | 'updatedAt'>,
     owner: string,
-    cursor: number,
     changes: WebhookChanges,
   ): Promise<boolean> {
     const result = await db
       .updateTable('webhooks')
       .set(changes)
-      .where('id', '=', id)
+      .where('id', '=', seen.id)
       .where('leaseOwner', '=', owner)
-      .where('cursor', '=', cursor)
+      .where('cursor', '=', seen.cursor)
+      .where('updatedAt', '=', seen.updatedAt)
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }

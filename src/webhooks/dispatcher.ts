@@ -139,39 +139,65 @@ export class WebhookDispatcher {
     return new Date(from + this.settings.leaseMs).toISOString();
   }
 
-  /** Sends this webhook's events while it holds the lease and has some due; then lets the lease go. */
+  /**
+   * Sends this webhook's events while it holds the lease and has some due; then lets the lease go. Events are read
+   * in batches and the row is not read again between them: every change the loop makes is conditional on the row
+   * being as it left it (its lease, its cursor, its `updatedAt`), so an admin's change stops the loop, which the
+   * next pass starts again from the row as it is then.
+   */
   private async deliver(id: number): Promise<void> {
-    const { nodeId } = this.settings;
     try {
       const epoch = await this.feed.epoch(this.db);
-      while (!this.stopped) {
-        const webhook = await this.webhooks.findById(this.db, id);
-        if (!webhook || webhook.status !== 'active' || webhook.leaseOwner !== nodeId) return;
-        if (webhook.nextAttemptAt && webhook.nextAttemptAt > new Date().toISOString()) return;
-        if (!(await this.renewLeaseIfShort(webhook))) return;
-        const next = await this.nextEvent(webhook);
-        if (next === 'done' || next === 'lost') return;
-        if (next === 'advanced') continue;
-        if (!(await this.attempt(webhook, next, epoch))) return;
+      let webhook = await this.webhooks.findById(this.db, id);
+      let batch: ChangeEvent[] = [];
+      while (!this.stopped && webhook && this.mayDeliver(webhook)) {
+        webhook = await this.renewLeaseIfShort(webhook);
+        if (!webhook) return;
+        if (batch.length === 0) {
+          const next = await this.nextBatch(webhook);
+          if (next === 'done' || next === 'lost') return;
+          if (next === 'advanced') {
+            webhook = await this.webhooks.findById(this.db, id);
+            continue;
+          }
+          batch = next;
+        }
+        webhook = await this.attempt(webhook, batch.shift() as ChangeEvent, epoch);
       }
     } finally {
-      await this.webhooks.releaseLease(this.db, id, nodeId).catch(() => undefined);
+      await this.webhooks.releaseLease(this.db, id, this.settings.nodeId).catch(() => undefined);
     }
   }
 
+  private mayDeliver(webhook: WebhookRow): boolean {
+    return (
+      webhook.status === 'active' &&
+      webhook.leaseOwner === this.settings.nodeId &&
+      (webhook.nextAttemptAt === null || webhook.nextAttemptAt <= new Date().toISOString())
+    );
+  }
+
   /** A lease with less than half its time left is extended before a send that may take the whole timeout. */
-  private async renewLeaseIfShort(webhook: WebhookRow): Promise<boolean> {
+  private async renewLeaseIfShort(webhook: WebhookRow): Promise<WebhookRow | undefined> {
     const left = Date.parse(webhook.leaseUntil ?? '') - Date.now();
-    if (left > this.settings.leaseMs / 2) return true;
-    const now = new Date().toISOString();
-    return this.webhooks.takeLease(this.db, webhook.id, this.settings.nodeId, now, this.leaseEnd());
+    if (left > this.settings.leaseMs / 2) return webhook;
+    const leaseUntil = this.leaseEnd();
+    const renewed = await this.webhooks.takeLease(
+      this.db,
+      webhook.id,
+      this.settings.nodeId,
+      new Date().toISOString(),
+      leaseUntil,
+    );
+    return renewed ? { ...webhook, leaseUntil } : undefined;
   }
 
   /**
-   * The next event the webhook takes; or 'advanced' when a batch held none of its topics (the cursor moved past
-   * them), 'done' when it has nothing more, 'lost' when its place changed under us or it fell too far behind.
+   * The next events the webhook takes, oldest first; or 'advanced' when a batch held none of its topics (the
+   * cursor moved past them), 'done' when it has nothing more, 'lost' when its row changed under us or it fell too
+   * far behind.
    */
-  private async nextEvent(webhook: WebhookRow): Promise<ChangeEvent | 'advanced' | 'done' | 'lost'> {
+  private async nextBatch(webhook: WebhookRow): Promise<ChangeEvent[] | 'advanced' | 'done' | 'lost'> {
     const newest = await this.feed.currentSeq(this.db);
     if (webhook.cursor >= newest) return 'done';
     const keptFrom = await this.feed.replayableFrom(this.db);
@@ -181,18 +207,22 @@ export class WebhookDispatcher {
     }
     const events = await this.feed.readAfter(this.db, webhook.cursor, READ_BATCH);
     const topics = new Set<string>(JSON.parse(webhook.topics));
-    const next = events.find((event) => topicsOf(event).some((topic) => topics.has(topic)));
-    if (next) return next;
+    const matching = events.filter((event) => topicsOf(event).some((topic) => topics.has(topic)));
+    if (matching.length > 0) return matching;
     const last = events.at(-1);
     if (!last) return 'done';
-    const moved = await this.webhooks.updateHeld(this.db, webhook.id, this.settings.nodeId, webhook.cursor, {
+    const moved = await this.webhooks.updateHeld(this.db, webhook, this.settings.nodeId, {
       cursor: last.seq,
     });
     return moved ? 'advanced' : 'lost';
   }
 
-  /** One attempt at one event; true when the webhook may go on to its next event. */
-  private async attempt(webhook: WebhookRow, event: ChangeEvent, epoch: string): Promise<boolean> {
+  /** One attempt at one event: the webhook's row as it is after a 2xx, else undefined (the loop stops). */
+  private async attempt(
+    webhook: WebhookRow,
+    event: ChangeEvent,
+    epoch: string,
+  ): Promise<WebhookRow | undefined> {
     const { nodeId } = this.settings;
     const body = JSON.stringify({
       seq: event.seq,
@@ -218,31 +248,33 @@ export class WebhookDispatcher {
     if (status >= 200 && status < 300) {
       this.events.attempted('success');
       this.events.delivered(Math.max(0, (now.getTime() - Date.parse(event.createdAt)) / 1000));
-      return this.webhooks.updateHeld(this.db, webhook.id, nodeId, webhook.cursor, {
+      const acknowledged = {
         cursor: event.seq,
         attempt: 0,
         failingSince: null,
         nextAttemptAt: null,
         leaseUntil: this.leaseEnd(now.getTime()),
-      });
+      };
+      const moved = await this.webhooks.updateHeld(this.db, webhook, nodeId, acknowledged);
+      return moved ? { ...webhook, ...acknowledged } : undefined;
     }
     if (status === 410) {
       this.events.attempted('gone');
       await this.giveUp(webhook, 'GONE');
-      return false;
+      return undefined;
     }
     this.events.attempted('failure');
     const failingSince = webhook.failingSince ?? now.toISOString();
     if (now.getTime() - Date.parse(failingSince) >= this.settings.retryForMs) {
       await this.giveUp(webhook, 'RETRY_EXHAUSTED');
-      return false;
+      return undefined;
     }
-    await this.webhooks.updateHeld(this.db, webhook.id, nodeId, webhook.cursor, {
+    await this.webhooks.updateHeld(this.db, webhook, nodeId, {
       attempt,
       failingSince,
       nextAttemptAt: new Date(now.getTime() + this.retryDelay(attempt)).toISOString(),
     });
-    return false;
+    return undefined;
   }
 
   /** Exponential backoff with jitter: between half and all of base × 2^(attempt-1), capped. */
@@ -257,20 +289,14 @@ export class WebhookDispatcher {
     failure: 'RETRY_EXHAUSTED' | 'GONE' | 'RESYNC_REQUIRED',
     seq?: number,
   ) {
-    const changed = await this.webhooks.updateHeld(
-      this.db,
-      webhook.id,
-      this.settings.nodeId,
-      webhook.cursor,
-      {
-        status: failure === 'GONE' ? 'disabled' : 'failing',
-        failure,
-        attempt: 0,
-        failingSince: null,
-        nextAttemptAt: null,
-        updatedAt: new Date().toISOString(),
-      },
-    );
+    const changed = await this.webhooks.updateHeld(this.db, webhook, this.settings.nodeId, {
+      status: failure === 'GONE' ? 'disabled' : 'failing',
+      failure,
+      attempt: 0,
+      failingSince: null,
+      nextAttemptAt: null,
+      updatedAt: new Date().toISOString(),
+    });
     if (changed && seq !== undefined) {
       await this.record(webhook, seq, 0, { status: undefined, durationMs: 0, error: failure });
     }

@@ -2,8 +2,10 @@ import type { Page } from 'playwright-core';
 import { openPage, screenshot, useBrowserSession } from '../helpers/browser.js';
 import { IMAGES, multipart } from '../helpers/multipart.js';
 import { createPet } from '../helpers/test-app.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
-const session = useBrowserSession();
+// The admin view's webhook test registers a receiver on 127.0.0.1.
+const session = useBrowserSession({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
 
 const connection = (page: Page) => page.getAttribute('#connection', 'data-state');
 const card = (status: string, id: number) => `#column-${status} li[data-pet-id="${id}"]`;
@@ -116,6 +118,36 @@ describe('the live board', () => {
     for (const read of reads) expect(Number(read.minSeq)).toBeGreaterThanOrEqual(patchSeq);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("lists the webhooks in the admin view with their state, and follows a receiver's 410", async () => {
+    const receiver = new WebhookReceiver();
+    const url = await receiver.start();
+    const admin = await session.app.adminToken();
+    const created = await session.app.call({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      token: admin,
+      body: { url, topics: ['pets'] },
+    });
+    const { id } = created.json();
+    const { page, problems } = await openBoard();
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('admin-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const row = page.locator(`#webhooks li[data-webhook-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(`${url} (pets): active`);
+    receiver.answer = () => 410;
+    await createPet(session.app, { name: 'Gone' });
+    await page.waitForSelector(`#webhooks li[data-webhook-id="${id}"][data-status="disabled"]`, {
+      timeout: 5000,
+    });
+    expect(await row.textContent()).toContain('disabled (GONE)');
+    expect(problems).toEqual([]);
+    await page.close();
+    await session.app.call({ method: 'DELETE', url: `/api/v1/webhooks/${id}`, token: admin });
+    await receiver.close();
   });
 
   it('works on a phone-sized screen with the keyboard alone', async () => {

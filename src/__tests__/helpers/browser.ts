@@ -54,10 +54,10 @@ export interface BrowserSession {
 }
 
 /** A built, listening app and a browser to look at it with. */
-async function startBrowserSession(): Promise<BrowserSession> {
+async function startBrowserSession(env: Record<string, string>): Promise<BrowserSession> {
   ensureBuilt();
   const browser = await launchBrowser();
-  const app = await startTestApp();
+  const app = await startTestApp(env);
   const base = (await app.listen()).http;
   return {
     browser,
@@ -71,12 +71,13 @@ async function startBrowserSession(): Promise<BrowserSession> {
 }
 
 /**
- * One BrowserSession for a test file: started before its tests, closed after them. Read its fields inside tests.
+ * One BrowserSession for a test file (its app on `env`): started before its tests, closed after them. Read its
+ * fields inside tests.
  */
-export function useBrowserSession(): Omit<BrowserSession, 'close'> {
+export function useBrowserSession(env: Record<string, string> = {}): Omit<BrowserSession, 'close'> {
   let session: BrowserSession | undefined;
   beforeAll(async () => {
-    session = await startBrowserSession();
+    session = await startBrowserSession(env);
   }, 60_000);
   afterAll(() => session?.close());
   const current = () => {
