@@ -100,7 +100,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
         'A new secret, shown this once. For WEBHOOK_SECRET_GRACE_MS each delivery carries a signature by the ' +
         'old secret beside the new one, so the receiver can switch without losing a delivery.',
       params: WebhookParams,
-      response: { 200: WebhookWithSecretSchema, ...errorResponses(400, 401, 403, 404) },
+      response: { 200: WebhookWithSecretSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
     },
     handler: async (request) => webhooks.rotateSecret(request.principal, request.params.id),
   });

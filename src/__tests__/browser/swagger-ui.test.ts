@@ -47,7 +47,7 @@ describe('Swagger UI under the content security policy', () => {
     const tags = await page.$$eval('.opblock-tag', (elements) =>
       elements.map((element) => element.getAttribute('data-tag')),
     );
-    expect(tags.sort()).toEqual(['auth', 'categories', 'operations', 'pets', 'store', 'users']);
+    expect(tags.sort()).toEqual(['auth', 'categories', 'operations', 'pets', 'store', 'users', 'webhooks']);
 
     expect((await tryItOut(page, 'get', '/api/v1/pets')).status).toBe('200');
 

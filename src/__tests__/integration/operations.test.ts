@@ -26,6 +26,7 @@ describe('health and readiness', () => {
       latencyMs: { database: expect.any(Number), redis: null },
       cluster: { fanout: 'local', breaker: 'disabled' },
       catalog: { source: 'memory', pets: 0, seq: 0, lagEvents: 0, lagSeconds: 0 },
+      webhooks: { total: 0, failing: 0 },
     });
   });
 
@@ -257,6 +258,14 @@ describe('the OpenAPI document', () => {
       'POST /api/v1/auth/logout',
       'GET /api/v1/users/logout',
       'GET /api/v1/cluster',
+      'POST /api/v1/webhooks',
+      'GET /api/v1/webhooks',
+      'GET /api/v1/webhooks/{id}',
+      'PATCH /api/v1/webhooks/{id}',
+      'DELETE /api/v1/webhooks/{id}',
+      'POST /api/v1/webhooks/{id}/rotate-secret',
+      'GET /api/v1/webhooks/{id}/deliveries',
+      'POST /api/v1/webhooks/{id}/redeliver',
       'GET /health',
       'GET /ready',
     ];
@@ -280,7 +289,7 @@ describe('the OpenAPI document', () => {
         const key = `${method.toUpperCase()} ${path}`;
         const needsSignIn =
           !signInFree.has(key) &&
-          !(method === 'get' && !/users|store\/order|cluster/.test(path)) &&
+          !(method === 'get' && !/users|store\/order|cluster|webhooks/.test(path)) &&
           key !== 'GET /api/v1/users/login';
         // Every operation says who may call it: `security: []` is open to anyone.
         expect([key, operation.security]).toEqual([key, needsSignIn ? [{ bearerAuth: [] }] : []]);

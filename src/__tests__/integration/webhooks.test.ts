@@ -263,6 +263,28 @@ describe('webhooks: delivery', () => {
     await api('DELETE', `/webhooks/${id}`);
   });
 
+  it('keeps delivering to a fast receiver while another answers slowly, and follows no redirect', async () => {
+    const slow = await receiver();
+    const fast = await receiver();
+    const moved = await receiver();
+    slow.receiver.delayMs = 1500;
+    moved.receiver.answer = () => 301;
+    const hooks = [
+      await createWebhook(slow.url),
+      await createWebhook(fast.url),
+      await createWebhook(moved.url),
+    ];
+    const pet = await createPet(t);
+    for (let index = 0; index < 5; index += 1) await renamePet(pet.id, `Busy ${index}`);
+    await until(() => fast.receiver.requests.length >= 6, 1000, 'the fast receiver to get every event');
+    expect(slow.receiver.requests.length).toBeLessThanOrEqual(1);
+    await until(() => moved.receiver.requests.length >= 2, 5000, 'the redirect to be retried');
+    expect(new Set(moved.receiver.seqs()).size).toBe(1); // the same event again, never the redirect's target
+    const attempts = (await api('GET', `/webhooks/${hooks[2]!.id}/deliveries`)).json().items;
+    expect(attempts[0]).toMatchObject({ status: 301, error: 'HTTP 301: thanks' });
+    for (const { id } of hooks) await api('DELETE', `/webhooks/${id}`);
+  });
+
   it('sends again from a seq on redeliver', async () => {
     const { receiver: hooks, url } = await receiver();
     const { id, cursor } = await createWebhook(url);
@@ -333,6 +355,33 @@ async function withOwnApp(
 }
 
 describe('webhooks: giving up', () => {
+  it('keeps the events a webhook still owes past EVENT_RETENTION', async () => {
+    await withOwnApp(
+      { EVENT_RETENTION: '100', EVENT_PRUNE_INTERVAL_MS: '1000' },
+      async ({ app, hooks, id, as }) => {
+        await as('PATCH', `/${id}`, { status: 'paused' });
+        const pet = await createPet(app);
+        const token = await app.adminToken();
+        for (let index = 0; index < 150; index += 1) {
+          await app.call({
+            method: 'PATCH',
+            url: `/api/v1/pets/${pet.id}`,
+            token,
+            body: { name: `Kept ${index}` },
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1500)); // a pruning pass
+        await as('PATCH', `/${id}`, { status: 'active' });
+        await until(
+          () => hooks.requests.length >= 151,
+          10_000,
+          () => `151 events, got ${hooks.requests.length}`,
+        );
+        expect((await as('GET', `/${id}`)).json()).toMatchObject({ status: 'active', backlog: 0 });
+      },
+    );
+  });
+
   it('turns failing with RETRY_EXHAUSTED after WEBHOOK_RETRY_FOR_MS, keeping its place', async () => {
     await withOwnApp(
       { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_FOR_MS: '400' },
