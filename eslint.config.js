@@ -89,6 +89,19 @@ export default tseslint.config(
       patterns: ['**/services/access.js'],
       message: 'Who may do what is decided in services.',
     },
+    'src/webhooks/**': {
+      patterns: [
+        'fastify',
+        '@fastify/*',
+        'ws',
+        '**/routes/*',
+        '**/realtime/*',
+        '**/plugins/*',
+        '**/services/*',
+      ],
+      message:
+        'Webhook delivery works on the change feed and its own table; admins manage webhooks in services.',
+    },
     'src/{db,plugins,repositories}/**': { patterns: [] },
     src: { patterns: [] },
     'src/board/**': {
