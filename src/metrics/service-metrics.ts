@@ -2,16 +2,13 @@ import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LIVE_RESOURCES, type ChangeEvent } from '../live/resources.js';
+import {
+  COUNTER_HOLD_BUCKETS,
+  DELIVERY_BUCKETS,
+  LATENCY_BUCKETS,
+  WEBHOOK_LATENCY_BUCKETS,
+} from './buckets.js';
 import { registerObservedGauge, type GaugeReader, type ObservedGauge } from './observed-gauges.js';
-
-/** Seconds; from a cached read to a slow upload. */
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-/** Seconds a write holds the event counter: tens of microseconds to a few milliseconds. */
-const COUNTER_HOLD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
-/** Seconds from commit to the frame being handed to the sockets. */
-/** Seconds from commit to a webhook receiver's 2xx: milliseconds when healthy, hours after an outage. */
-const WEBHOOK_LATENCY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
-const DELIVERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 const RATE_LIMIT_SCOPES = ['global', 'signup', 'login', 'ws_message', 'ws_connection'] as const;
 export type RateLimitScope = (typeof RATE_LIMIT_SCOPES)[number];
