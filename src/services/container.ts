@@ -13,7 +13,7 @@ import { PetsRepository } from '../repositories/pets-repository.js';
 import { SessionsRepository } from '../repositories/sessions-repository.js';
 import { UsersRepository } from '../repositories/users-repository.js';
 import { WebhooksRepository } from '../repositories/webhooks-repository.js';
-import type { DispatchLog } from '../webhooks/delivery-loop.js';
+import { WebhookDeliveryLoop, type DispatchLog } from '../webhooks/delivery-loop.js';
 import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { WebhookSender } from '../webhooks/sender.js';
 import { WebhookUrlGuard } from '../webhooks/url-guard.js';
@@ -110,7 +110,7 @@ export function createServices(
   );
   const webhooksRepository = new WebhooksRepository();
   const guard = new WebhookUrlGuard(config.webhooks.allowedHosts);
-  const webhookDispatcher = new WebhookDispatcher(
+  const deliveryLoop = new WebhookDeliveryLoop(
     database.db,
     feed,
     webhooksRepository,
@@ -122,6 +122,7 @@ export function createServices(
     },
     log,
   );
+  const webhookDispatcher = new WebhookDispatcher(deliveryLoop, config.webhooks, log);
   const webhooks = new WebhooksService(
     transactor,
     feed,

@@ -50,6 +50,17 @@ export class WebhookDeliveryLoop {
     private readonly log: DispatchLog,
   ) {}
 
+  /** Active webhooks with events to send and an attempt due, whose lease this node may take, at most `limit`. */
+  async due(now: Date, limit: number): Promise<number[]> {
+    const newest = await this.feed.currentSeq(this.db);
+    return this.webhooks.due(this.db, this.settings.nodeId, now.toISOString(), newest, limit);
+  }
+
+  /** Cuts the requests in flight (the node is stopping). */
+  close(): void {
+    this.sender.close();
+  }
+
   /** Takes the webhook's lease for this node: false when another node holds it. */
   claim(id: number, now: Date): Promise<boolean> {
     return this.webhooks.takeLease(this.db, id, this.settings.nodeId, now.toISOString(), this.leaseEnd());

@@ -1,14 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/types.js';
-import type { ChangeFeed } from '../events/change-feed.js';
-import type { WebhooksRepository } from '../repositories/webhooks-repository.js';
-import {
-  WebhookDeliveryLoop,
-  type DispatcherEvents,
-  type DispatcherSettings,
-  type DispatchLog,
-} from './delivery-loop.js';
-import type { WebhookSender } from './sender.js';
+import type { DispatcherSettings, DispatchLog, WebhookDeliveryLoop } from './delivery-loop.js';
 
 /**
  * Delivers the change feed to webhooks, from every node. A node delivers a webhook only while it holds the
@@ -25,19 +15,11 @@ export class WebhookDispatcher {
   private again = false;
   private stopped = false;
 
-  private readonly loop: WebhookDeliveryLoop;
-
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly feed: ChangeFeed,
-    private readonly webhooks: WebhooksRepository,
-    private readonly sender: WebhookSender,
-    private readonly settings: DispatcherSettings,
-    events: DispatcherEvents,
+    private readonly loop: WebhookDeliveryLoop,
+    private readonly settings: Pick<DispatcherSettings, 'concurrency' | 'pollIntervalMs'>,
     private readonly log: DispatchLog,
-  ) {
-    this.loop = new WebhookDeliveryLoop(db, feed, webhooks, sender, settings, events, log);
-  }
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.nudge(), this.settings.pollIntervalMs);
@@ -76,7 +58,7 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    this.sender.close();
+    this.loop.close();
     await this.ticking;
     await Promise.all(this.running.values());
   }
@@ -85,14 +67,7 @@ export class WebhookDispatcher {
     const free = this.settings.concurrency - this.running.size;
     if (free <= 0) return;
     const now = new Date();
-    const newest = await this.feed.currentSeq(this.db);
-    const due = await this.webhooks.due(
-      this.db,
-      this.settings.nodeId,
-      now.toISOString(),
-      newest,
-      free + this.running.size,
-    );
+    const due = await this.loop.due(now, free + this.running.size);
     for (const id of due.filter((candidate) => !this.running.has(candidate)).slice(0, free)) {
       if (!(await this.loop.claim(id, now))) continue;
       const delivering = this.loop
