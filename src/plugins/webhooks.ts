@@ -8,7 +8,7 @@ import './fastify-decorations.js';
 export default fp(
   async (app) => {
     const { webhookDispatcher, webhooks } = app.services;
-    app.liveFeed.consume(() => webhookDispatcher.nudge());
+    app.liveFeed.consume(() => webhookDispatcher.eventApplied());
     app.metrics.observe('webhooks', () => webhooks.countByStatus().catch(() => ({})));
     app.metrics.observe('webhook_backlog_events', () => webhooks.backlogs().catch(() => ({})));
     app.addHook('onReady', async () => webhookDispatcher.start());

@@ -108,6 +108,16 @@ export class WebhooksRepository {
       .execute();
   }
 
+  async anyActive(db: Executor): Promise<boolean> {
+    const row = await db
+      .selectFrom('webhooks')
+      .select('id')
+      .where('status', '=', 'active')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** The oldest place any webhook holds: events after it are still owed. */
   async oldestCursor(db: Executor): Promise<number | undefined> {
     const row = await db

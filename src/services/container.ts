@@ -129,7 +129,7 @@ export function createServices(
     webhooksRepository,
     guard,
     config.webhooks.secretGraceMs,
-    () => webhookDispatcher.nudge(),
+    () => webhookDispatcher.webhooksChanged(),
   );
   return {
     feed,

@@ -56,6 +56,10 @@ export class WebhookDeliveryLoop {
     return this.webhooks.due(this.db, this.settings.nodeId, now.toISOString(), newest, limit);
   }
 
+  anyActive(): Promise<boolean> {
+    return this.webhooks.anyActive(this.db);
+  }
+
   /** Cuts the requests in flight (the node is stopping). */
   close(): void {
     this.sender.close();

@@ -14,6 +14,10 @@ export class WebhookDispatcher {
   private ticking: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Whether some webhook was active at the last look (the poll, or a change to a webhook on this node). */
+  private anyActive = true;
+  /** The next tick asks the database whether any webhook is active before it looks for work. */
+  private recheckActive = true;
 
   constructor(
     private readonly loop: WebhookDeliveryLoop,
@@ -22,16 +26,33 @@ export class WebhookDispatcher {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.nudge(), this.settings.pollIntervalMs);
+    this.timer = setInterval(() => this.webhooksChanged(), this.settings.pollIntervalMs);
     this.timer.unref();
+    this.webhooksChanged();
+  }
+
+  /**
+   * The poll, or a webhook changed on this node: looks whether any webhook is active, then for work. A webhook
+   * made active on another node is found here, at the next poll; that node looks for its work at once.
+   */
+  webhooksChanged(): void {
+    this.recheckActive = true;
     this.nudge();
   }
 
   /**
-   * Something was committed, or a webhook changed: look for work soon rather than at the next poll. The look
-   * starts from the event loop (setImmediate), so that a burst of commits asks once and I/O is never starved.
+   * This node applied an event: look for work soon rather than at the next poll, unless no webhook was active at
+   * the last look, so that a node without webhooks spends no query on each event.
    */
-  nudge(): void {
+  eventApplied(): void {
+    if (this.anyActive || this.running.size > 0) this.nudge();
+  }
+
+  /**
+   * Look for work soon. The look starts from the event loop (setImmediate), so that a burst of commits asks once
+   * and I/O is never starved.
+   */
+  private nudge(): void {
     if (this.stopped) return;
     if (this.ticking) {
       this.again = true;
@@ -64,8 +85,12 @@ export class WebhookDispatcher {
   }
 
   private async tick(): Promise<void> {
+    if (this.recheckActive) {
+      this.recheckActive = false;
+      this.anyActive = await this.loop.anyActive();
+    }
     const free = this.settings.concurrency - this.running.size;
-    if (free <= 0) return;
+    if (free <= 0 || !this.anyActive) return;
     const now = new Date();
     const due = await this.loop.due(now, free + this.running.size);
     for (const id of due.filter((candidate) => !this.running.has(candidate)).slice(0, free)) {
