@@ -12,7 +12,7 @@ try {
   const handle = openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    onIdleError: () => {},
+    onConnectionError: () => {},
   });
   try {
     await migrateToLatest(handle);

@@ -27,7 +27,7 @@ export interface DatabaseHandle {
 
 const INT8_OID = 20;
 
-function openPostgres(url: string, onIdleError: (error: Error) => void): Kysely<Database> {
+function openPostgres(url: string, onConnectionError: (error: Error) => void): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -37,9 +37,12 @@ function openPostgres(url: string, onIdleError: (error: Error) => void): Kysely<
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'),
     },
   });
-  // An idle connection the server ends (restart, failover, admin) emits 'error' on the pool; unheard, that
-  // would crash the process. The pool replaces the connection on next use.
-  pool.on('error', onIdleError);
+  // A connection the server ends (restart, failover, admin) emits 'error': on the pool while it is idle, and on
+  // the client itself while it is checked out between two queries (mid-transaction, or before its release).
+  // Unheard, either would crash the process. The query in flight fails on its own; the pool drops the broken
+  // connection when it comes back and opens another on next use.
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
@@ -83,11 +86,11 @@ function openSqlite(dataDir: string): Kysely<Database> {
 export function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;
-  onIdleError: (error: Error) => void;
+  onConnectionError: (error: Error) => void;
 }): DatabaseHandle {
   if (options.databaseUrl) {
     const { host, pathname } = new URL(options.databaseUrl);
-    const db = openPostgres(options.databaseUrl, options.onIdleError);
+    const db = openPostgres(options.databaseUrl, options.onConnectionError);
     return { db, engine: 'postgres', location: `postgres://${host}${pathname}`, ping: () => ping(db) };
   }
   const db = openSqlite(options.dataDir);

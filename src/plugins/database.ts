@@ -8,8 +8,8 @@ export default fp(
     const handle = openDatabase({
       databaseUrl: app.config.databaseUrl,
       dataDir: app.config.dataDir,
-      onIdleError: (error) =>
-        app.log.warn({ err: error }, 'an idle database connection was closed by the server'),
+      onConnectionError: (error) =>
+        app.log.warn({ err: error }, 'a database connection was closed by the server'),
     });
     app.addHook('onClose', () => handle.db.destroy());
     await migrateToLatest(handle);

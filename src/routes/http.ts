@@ -50,7 +50,6 @@ export function errorResponses(...statusCodes: Array<keyof typeof ERROR_DESCRIPT
 
 export const NoContent = z.undefined().describe('Done; no content');
 
-/** Sends a service answer with the seq it reflects. */
 /** Sends a service answer with its `X-Event-Seq`; one kept as JSON already goes out as it is. */
 export function sendAtSeq<T>(reply: FastifyReply, result: AtSeq<T>, statusCode = 200) {
   reply.code(statusCode).header('x-event-seq', String(result.seq));

@@ -57,7 +57,6 @@ export class Transactor {
     return this.newestWrite;
   }
 
-  /**
   /** Refuses a read that asks to reflect a seq not yet committed (`X-Min-Event-Seq`): no node could answer it. */
   async ensureReached(minSeq: number): Promise<void> {
     const newest = await this.feed.currentSeq(this.db);

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { engine } from '../helpers/test-database.js';
 
@@ -73,18 +74,56 @@ describe('health and readiness', () => {
 describe('database connections ended by the server', () => {
   // Only PostgreSQL has server-side connections to end; SQLite is a file in this process.
   const onPostgres = engine === 'postgres' ? it : it.skip;
+
+  /** Ends every other connection to the test database, as an administrator or a failover would. */
+  async function terminateConnections(node: TestApp): Promise<number> {
+    const admin = new pg.Client({ connectionString: node.app.config.databaseUrl });
+    await admin.connect();
+    const { rowCount } = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    await admin.end();
+    return rowCount ?? 0;
+  }
+
   onPostgres('survives the server terminating its idle connections, and keeps answering', async () => {
     const node = await startTestApp();
     try {
       expect((await node.call({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
-      const admin = new pg.Client({ connectionString: node.app.config.databaseUrl });
-      await admin.connect();
-      const { rowCount } = await admin.query(
-        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-      );
-      await admin.end();
-      expect(rowCount).toBeGreaterThan(0);
+      expect(await terminateConnections(node)).toBeGreaterThan(0);
       await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await node.call({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
+    } finally {
+      await node.close();
+    }
+  });
+
+  // Regression: the pool listens only to idle connections; one checked out between two queries (here, mid-
+  // transaction) that the server ends emitted an 'error' nobody heard, which crashes a process.
+  onPostgres('survives the server ending a connection checked out between two queries', async () => {
+    const node = await startTestApp();
+    try {
+      let resume!: () => void;
+      const paused = new Promise<void>((resolve) => (resume = resolve));
+      let checkedOut!: () => void;
+      const inTransaction = new Promise<void>((resolve) => (checkedOut = resolve));
+      const transaction = node.app.database.db
+        .transaction()
+        .execute(async (tx) => {
+          await sql`select 1`.execute(tx);
+          checkedOut();
+          await paused; // no query runs on the connection now
+          await sql`select 1`.execute(tx);
+        })
+        .then(
+          () => 'committed',
+          () => 'failed',
+        );
+      await inTransaction;
+      expect(await terminateConnections(node)).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      resume();
+      expect(await transaction).toBe('failed');
       expect((await node.call({ method: 'GET', url: '/api/v1/categories' })).statusCode).toBe(200);
     } finally {
       await node.close();
