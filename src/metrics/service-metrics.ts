@@ -2,13 +2,9 @@ import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LIVE_RESOURCES, type ChangeEvent } from '../live/resources.js';
-import {
-  COUNTER_HOLD_BUCKETS,
-  DELIVERY_BUCKETS,
-  LATENCY_BUCKETS,
-  WEBHOOK_LATENCY_BUCKETS,
-} from './buckets.js';
+import { COUNTER_HOLD_BUCKETS, DELIVERY_BUCKETS, LATENCY_BUCKETS } from './buckets.js';
 import { registerObservedGauge, type GaugeReader, type ObservedGauge } from './observed-gauges.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 
 const RATE_LIMIT_SCOPES = ['global', 'signup', 'login', 'ws_message', 'ws_connection'] as const;
 export type RateLimitScope = (typeof RATE_LIMIT_SCOPES)[number];
@@ -57,8 +53,8 @@ export class ServiceMetrics {
   private readonly counterHold;
   private readonly backfills;
   private readonly resyncs;
-  private readonly webhookAttempts;
-  private readonly webhookLatency;
+  /** Webhook delivery's own metrics, handed to the delivery loop as its events. */
+  readonly webhooks: WebhookMetrics;
   private readonly clusterMessages;
 
   constructor(
@@ -198,18 +194,7 @@ export class ServiceMetrics {
       help: 'Subscriptions refused with RESYNC_REQUIRED (since is older than the retention)',
       registers,
     });
-    this.webhookAttempts = new Counter({
-      name: 'webhook_attempts_total',
-      help: 'Webhook delivery attempts by outcome: success (2xx), failure (retried), gone (410, disabled)',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.webhookLatency = new Histogram({
-      name: 'webhook_delivery_latency_seconds',
-      help: "Seconds from an event's commit to its webhook receiver's 2xx",
-      buckets: WEBHOOK_LATENCY_BUCKETS,
-      registers,
-    });
+    this.webhooks = new WebhookMetrics(registers);
     this.initialize();
   }
 
@@ -222,7 +207,6 @@ export class ServiceMetrics {
       this.authAttempts.inc({ kind: 'refresh', result }, 0);
     for (const reason of INVALID_MESSAGE_REASONS) this.wsInvalid.inc({ reason }, 0);
     for (const channel of ['events', 'revocations']) this.clusterMessages.inc({ channel }, 0);
-    for (const outcome of ['success', 'failure', 'gone']) this.webhookAttempts.inc({ outcome }, 0);
   }
 
   /** Supplies the reader of one of the gauges declared in `OBSERVED_GAUGES`, read at scrape time. */
@@ -308,13 +292,5 @@ export class ServiceMetrics {
 
   resyncRequired(): void {
     this.resyncs.inc();
-  }
-
-  webhookAttempt(outcome: 'success' | 'failure' | 'gone'): void {
-    this.webhookAttempts.inc({ outcome });
-  }
-
-  webhookDelivered(secondsSinceCommit: number): void {
-    this.webhookLatency.observe(secondsSinceCommit);
   }
 }

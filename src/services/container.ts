@@ -116,10 +116,7 @@ export function createServices(
     webhooksRepository,
     new WebhookSender(guard, config.webhooks.timeoutMs),
     { nodeId: config.nodeId, ...config.webhooks },
-    {
-      attempted: (outcome) => metrics.webhookAttempt(outcome),
-      delivered: (seconds) => metrics.webhookDelivered(seconds),
-    },
+    metrics.webhooks,
     log,
   );
   const webhookDispatcher = new WebhookDispatcher(deliveryLoop, config.webhooks, log);
