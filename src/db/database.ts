@@ -37,12 +37,12 @@ function openPostgres(url: string, onConnectionError: (error: Error) => void): K
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'),
     },
   });
-  // A connection the server ends (restart, failover, admin) emits 'error': on the pool while it is idle, and on
-  // the client itself while it is checked out between two queries (mid-transaction, or before its release).
-  // Unheard, either would crash the process. The query in flight fails on its own; the pool drops the broken
-  // connection when it comes back and opens another on next use.
-  pool.on('error', onConnectionError);
+  // A connection the server ends (restart, failover, admin) emits 'error' on its client, idle in the pool or
+  // checked out between two queries (mid-transaction, or before its release); the pool re-emits an idle one's.
+  // Unheard, either would crash the process: each client reports its own, once, and the pool's copy is only
+  // heard. The query in flight fails on its own; the pool drops the broken connection and opens another.
   pool.on('connect', (client) => client.on('error', onConnectionError));
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
