@@ -45,7 +45,7 @@ export class WebhookDispatcher {
    * the last look, so that a node without webhooks spends no query on each event.
    */
   eventApplied(): void {
-    if (this.anyActive || this.running.size > 0) this.nudge();
+    if (this.anyActive) this.nudge();
   }
 
   /**
