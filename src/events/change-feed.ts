@@ -139,13 +139,12 @@ export class ChangeFeed {
     return oldest === null || oldest === undefined ? await this.currentSeq(db) : Number(oldest) - 1;
   }
 
-  /** Deletes all but the newest `keep` events; returns how many went. */
-  async prune(db: Executor, keep: number): Promise<number> {
-    const newest = await this.currentSeq(db);
-    const result = await db
-      .deleteFrom('changeEvents')
-      .where('seq', '<=', newest - keep)
-      .executeTakeFirst();
+  /**
+   * Deletes every event up to and including `seq`; returns how many went. The bound is a seq, not a count to
+   * keep, so that events committed while the caller worked it out cannot move it.
+   */
+  async pruneThrough(db: Executor, seq: number): Promise<number> {
+    const result = await db.deleteFrom('changeEvents').where('seq', '<=', seq).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

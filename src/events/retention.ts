@@ -22,19 +22,32 @@ export function startPruning(
   oldestWebhookCursor: () => Promise<number | undefined>,
   log: FastifyBaseLogger,
 ): () => void {
-  const keep = async () => {
-    const [newest, owedFrom] = await Promise.all([feed.currentSeq(db), oldestWebhookCursor()]);
-    if (owedFrom === undefined) return options.retention;
-    return Math.max(options.retention, Math.min(newest - owedFrom, options.maxBacklog));
-  };
   const timer = setInterval(() => {
-    keep()
-      .then((count) => feed.prune(db, count))
-      .then(
-        (deleted) => deleted > 0 && log.debug({ deleted }, 'pruned old change events'),
-        (error) => log.warn({ err: error }, 'could not prune change events'),
-      );
+    pruneOnce(feed, db, options, oldestWebhookCursor).then(
+      (deleted) => deleted > 0 && log.debug({ deleted }, 'pruned old change events'),
+      (error) => log.warn({ err: error }, 'could not prune change events'),
+    );
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * One pass: deletes what is older than the newest `retention` events and than what webhooks owe (within
+ * `maxBacklog`), as of one reading of the newest seq; returns how many went. The bound is fixed before the delete:
+ * writes committed meanwhile only add newer events, which it keeps.
+ */
+export async function pruneOnce(
+  feed: ChangeFeed,
+  db: Kysely<Database>,
+  options: Pick<RetentionOptions, 'retention' | 'maxBacklog'>,
+  oldestWebhookCursor: () => Promise<number | undefined>,
+): Promise<number> {
+  const [newest, owedFrom] = await Promise.all([feed.currentSeq(db), oldestWebhookCursor()]);
+  const pastRetention = newest - options.retention;
+  const through =
+    owedFrom === undefined
+      ? pastRetention
+      : Math.min(pastRetention, Math.max(owedFrom, newest - options.maxBacklog));
+  return feed.pruneThrough(db, through);
 }

@@ -3,6 +3,7 @@ import { until } from '../helpers/until.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { WebhookUrlGuard } from '../../webhooks/url-guard.js';
+import { pruneOnce } from '../../events/retention.js';
 
 let t: TestApp;
 let admin: string;
@@ -386,6 +387,36 @@ describe('webhooks: giving up', () => {
         expect(new Set(hooks.seqs()).size).toBe(151);
       },
     );
+  });
+
+  // Regression: a pass once worked out how many events to keep, then read the newest seq again to delete; writes
+  // committed in between moved the bound past events a paused webhook owed, and on resuming it turned
+  // RESYNC_REQUIRED with nothing sent.
+  it('prunes nothing a webhook owes while writes commit during the pruning pass', async () => {
+    const own = await startTestApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
+    try {
+      const { feed, webhooks } = own.app.services;
+      const { db } = own.app.database;
+      const token = await own.adminToken();
+      const call = (method: 'POST' | 'PATCH', url: string, body: unknown) =>
+        own.call({ method, url: `/api/v1${url}`, token, body });
+      const pet = await createPet(own);
+      const rename = (name: string) => call('PATCH', `/pets/${pet.id}`, { name });
+      for (let index = 0; index < 10; index += 1) await rename(`Unowed ${index}`);
+      const { url } = await receiver();
+      const { id, cursor: owedFrom } = (await call('POST', '/webhooks', { url, topics: ['pets'] })).json();
+      await call('PATCH', `/webhooks/${id}`, { status: 'paused' });
+      for (let index = 0; index < 10; index += 1) await rename(`Owed ${index}`);
+      const newestBefore = await feed.currentSeq(db);
+      await pruneOnce(feed, db, { retention: 2, maxBacklog: 10_000 }, async () => {
+        for (let index = 0; index < 10; index += 1) await rename(`During ${index}`);
+        return webhooks.oldestCursor();
+      });
+      expect(await feed.currentSeq(db)).toBe(newestBefore + 10);
+      expect(await feed.replayableFrom(db)).toBe(owedFrom);
+    } finally {
+      await own.close();
+    }
   });
 
   it('turns failing with RETRY_EXHAUSTED after WEBHOOK_RETRY_FOR_MS, keeping its place', async () => {

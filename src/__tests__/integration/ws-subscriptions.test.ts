@@ -164,7 +164,7 @@ describe('replay with since', () => {
     const pet = await createPet(t);
     for (let index = 0; index < 30; index += 1) await patchPet(pet.id, `r${index}`);
     const newest = await t.app.services.feed.currentSeq(t.app.database.db);
-    await t.app.services.feed.prune(t.app.database.db, 10);
+    await t.app.services.feed.pruneThrough(t.app.database.db, newest - 10);
     const socket = await socketFor();
     const tooOld = await socket.request('subscribe', { topics: ['pets'], since: newest - 20 });
     expect(tooOld.payload).toMatchObject({ code: 'RESYNC_REQUIRED' });
