@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
@@ -5,6 +7,17 @@ import { ForbiddenError, RateLimitedError } from '../errors.js';
 import { RealtimeGateway } from '../realtime/gateway.js';
 import { asyncApiDocument } from '../realtime/asyncapi.js';
 import './fastify-decorations.js';
+
+/**
+ * @fastify/websocket keeps the upgrade's request and reply alive as long as the socket lives: its error listener
+ * holds both, and the TCP socket holds the reply's never-finished ServerResponse, whose listeners hold them again.
+ * Nothing reads them after the upgrade, and a subscriber lives long: they are let go here (the gateway listens
+ * for socket errors itself, and ws closes a socket whose frames fail).
+ */
+function releaseUpgrade(socket: WebSocket, wire: Socket): void {
+  socket.removeAllListeners('error');
+  (wire as Socket & { _httpMessage?: ServerResponse | null })._httpMessage?.detachSocket(wire);
+}
 
 /**
  * `GET /ws`: the WebSocket door, with its upgrade-time limits (origin, connections per IP).
@@ -50,6 +63,7 @@ export default fp(
         },
       },
       (socket: WebSocket, request: FastifyRequest) => {
+        releaseUpgrade(socket, request.raw.socket);
         gateway.attach(socket, request.raw.socket, request.ip, request.principal);
       },
     );

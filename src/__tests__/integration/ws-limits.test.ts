@@ -1,9 +1,19 @@
+import type { IncomingMessage } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
 import { RawSocket } from '../helpers/raw-socket.js';
+import { until } from '../helpers/until.js';
 import { createPet, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let url: string;
+
+/** A full garbage collection, without --expose-gc on the test runner. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 beforeAll(async () => {
   t = await startTestApp({
@@ -60,6 +70,25 @@ describe('WebSocket limits', () => {
       payload: { pad: 'x'.repeat(65 * 1024) },
     });
     expect((await socket.closed).code).toBe(1009);
+  });
+
+  it('keeps nothing of the upgrade request alive while a connection stays open', async () => {
+    const requests: Array<WeakRef<IncomingMessage>> = [];
+    const track = (_socket: unknown, request: IncomingMessage) => requests.push(new WeakRef(request));
+    t.app.websocketServer.on('connection', track);
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => RawSocket.open(url)));
+    t.app.websocketServer.off('connection', track);
+    expect(requests).toHaveLength(5);
+    await until(
+      () => {
+        collectGarbage();
+        return requests.every((request) => request.deref() === undefined);
+      },
+      5000,
+      'the upgrade requests to be collected',
+    );
+    for (const socket of sockets) expect(await socket.request('ping')).toMatchObject({ status: 'success' });
+    for (const socket of sockets) socket.close();
   });
 
   it('refuses an origin outside WS_ALLOWED_ORIGINS, and accepts allowed ones and clients without Origin', async () => {
