@@ -114,7 +114,7 @@ export function createServices(
     database.db,
     feed,
     webhooksRepository,
-    new WebhookSender(guard, config.webhooks.timeoutMs),
+    new WebhookSender(guard, config.webhooks.timeoutMs, config.webhooks.concurrency),
     { nodeId: config.nodeId, ...config.webhooks },
     metrics.webhooks,
     log,

@@ -1,3 +1,4 @@
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { WebhookUrlGuard } from './url-guard.js';
@@ -27,7 +28,10 @@ export class WebhookSender {
   constructor(
     private readonly guard: WebhookUrlGuard,
     private readonly timeoutMs: number,
+    /** Requests in flight at most (one per webhook delivering): each listens to `stopping` until it ends. */
+    maxInFlight: number,
   ) {
+    setMaxListeners(Math.max(maxInFlight, defaultMaxListeners), this.stopping.signal);
     const options = { keepAlive: true, lookup: guard.lookup };
     this.agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
   }

@@ -6,6 +6,8 @@ import { freePort } from '../helpers/free-port.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { startServer, waitFor } from '../helpers/server-process.js';
 import { startSlowSignIn } from '../helpers/slow-request.js';
+import { until } from '../helpers/until.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -26,6 +28,48 @@ describe('the server process', () => {
       expect((await fetch(`http://127.0.0.1:${port}/documentation/json`)).status).toBe(200);
     } finally {
       server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  });
+
+  it('sends to more webhooks at once than an AbortSignal warns about, with no warning', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const receiver = new WebhookReceiver();
+    receiver.delayMs = 300;
+    const url = await receiver.start();
+    const server = startServer({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'admin-password-1',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/ready`);
+      const call = async (path: string, body: unknown, token?: string) =>
+        fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+      const login = await call('/auth/login', { username: 'admin', password: 'admin-password-1' });
+      const { token } = (await login.json()) as { token: string };
+      for (let index = 0; index < 12; index += 1) {
+        expect((await call('/webhooks', { url, topics: ['pets'] }, token)).status).toBe(201);
+      }
+      expect((await call('/pets', { name: 'Watched' }, token)).status).toBe(201);
+      await until(() => receiver.requests.length >= 12, 5000, 'a request to each webhook, all in flight');
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a warning is printed on a later tick
+      expect(server.output()).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      server.child.kill('SIGTERM');
+      await receiver.close();
     }
     expect(await server.exited).toBe(0);
   });
