@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { ChangeFeed } from './change-feed.js';
 
@@ -19,7 +19,7 @@ export function startPruning(
   feed: ChangeFeed,
   db: Kysely<Database>,
   options: RetentionOptions,
-  oldestWebhookCursor: () => Promise<number | undefined>,
+  oldestWebhookCursor: (tx: Transaction<Database>) => Promise<number | undefined>,
   log: FastifyBaseLogger,
 ): () => void {
   const timer = setInterval(() => {
@@ -33,21 +33,25 @@ export function startPruning(
 }
 
 /**
- * One pass: deletes what is older than the newest `retention` events and than what webhooks owe (within
- * `maxBacklog`), as of one reading of the newest seq; returns how many went. The bound is fixed before the delete:
- * writes committed meanwhile only add newer events, which it keeps.
+ * One pass, in one transaction: deletes what is older than the newest `retention` events and than what webhooks owe
+ * (within `maxBacklog`); returns how many went. `oldestWebhookCursor` holds the webhooks' cursors until the pass
+ * commits, so none moves back under it. The bound is fixed from one reading of the newest seq: writes committed
+ * meanwhile only add newer events, which it keeps.
  */
 export async function pruneOnce(
   feed: ChangeFeed,
   db: Kysely<Database>,
   options: Pick<RetentionOptions, 'retention' | 'maxBacklog'>,
-  oldestWebhookCursor: () => Promise<number | undefined>,
+  oldestWebhookCursor: (tx: Transaction<Database>) => Promise<number | undefined>,
 ): Promise<number> {
-  const [newest, owedFrom] = await Promise.all([feed.currentSeq(db), oldestWebhookCursor()]);
-  const pastRetention = newest - options.retention;
-  const through =
-    owedFrom === undefined
-      ? pastRetention
-      : Math.min(pastRetention, Math.max(owedFrom, newest - options.maxBacklog));
-  return feed.pruneThrough(db, through);
+  return db.transaction().execute(async (tx) => {
+    const owedFrom = await oldestWebhookCursor(tx);
+    const newest = await feed.currentSeq(tx);
+    const pastRetention = newest - options.retention;
+    const through =
+      owedFrom === undefined
+        ? pastRetention
+        : Math.min(pastRetention, Math.max(owedFrom, newest - options.maxBacklog));
+    return feed.pruneThrough(tx, through);
+  });
 }

@@ -13,7 +13,7 @@ export default fp(
       app.services.feed,
       app.database.db,
       { retention: events.retention, intervalMs: events.pruneIntervalMs, maxBacklog: webhooks.maxBacklog },
-      () => app.services.webhooks.oldestCursor(),
+      (tx) => app.services.webhooks.holdOldestCursor(tx),
       app.log,
     );
     app.addHook('onClose', async () => stopPruning());

@@ -1,6 +1,7 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Transaction, Updateable } from 'kysely';
+import type { Engine } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
-import type { WebhookDeliveriesTable, WebhooksTable } from '../db/types.js';
+import type { Database, WebhookDeliveriesTable, WebhooksTable } from '../db/types.js';
 
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookChanges = Updateable<WebhooksTable>;
@@ -13,6 +14,8 @@ const KEPT_DELIVERIES = 100;
 const withNumbers = (row: WebhookRow): WebhookRow => ({ ...row, cursor: Number(row.cursor) });
 
 export class WebhooksRepository {
+  constructor(private readonly engine: Engine) {}
+
   async insert(db: Executor, row: Insertable<WebhooksTable>): Promise<WebhookRow> {
     return withNumbers(await db.insertInto('webhooks').values(row).returningAll().executeTakeFirstOrThrow());
   }
@@ -118,13 +121,15 @@ export class WebhooksRepository {
     return row !== undefined;
   }
 
-  /** The oldest place any webhook holds: events after it are still owed. */
-  async oldestCursor(db: Executor): Promise<number | undefined> {
-    const row = await db
-      .selectFrom('webhooks')
-      .select((eb) => eb.fn.min('cursor').as('oldest'))
-      .executeTakeFirst();
-    return row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+  /**
+   * The oldest place any webhook holds (events after it are still owed), held until `tx` ends: on PostgreSQL every
+   * webhook's row is share-locked, so no cursor can move back under a pruning pass (SQLite runs one transaction at a
+   * time).
+   */
+  async holdOldestCursor(tx: Transaction<Database>): Promise<number | undefined> {
+    const cursors = this.engine === 'postgres' ? this.cursorsQuery(tx).forShare() : this.cursorsQuery(tx);
+    const rows = await cursors.execute();
+    return rows.length === 0 ? undefined : Math.min(...rows.map((row) => Number(row.cursor)));
   }
 
   async countByStatus(db: Executor): Promise<Record<string, number>> {
@@ -138,7 +143,7 @@ export class WebhooksRepository {
 
   /** Each webhook's id and cursor, for the backlog gauge. */
   async cursors(db: Executor): Promise<Array<{ id: number; cursor: number }>> {
-    const rows = await db.selectFrom('webhooks').select(['id', 'cursor']).execute();
+    const rows = await this.cursorsQuery(db).execute();
     return rows.map((row) => ({ id: row.id, cursor: Number(row.cursor) }));
   }
 
@@ -176,5 +181,9 @@ export class WebhooksRepository {
       .limit(limit)
       .execute();
     return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  }
+
+  private cursorsQuery(db: Executor) {
+    return db.selectFrom('webhooks').select(['id', 'cursor']);
   }
 }

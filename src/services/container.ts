@@ -108,7 +108,7 @@ export function createServices(
       if (attempt.result === 'locked') metrics.rateLimited('login');
     },
   );
-  const webhooksRepository = new WebhooksRepository();
+  const webhooksRepository = new WebhooksRepository(database.engine);
   const guard = new WebhookUrlGuard(config.webhooks.allowedHosts);
   const deliveryLoop = new WebhookDeliveryLoop(
     database.db,

@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Executor } from '../db/executor.js';
+import type { Database } from '../db/types.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import { WebhookNotFoundError, WebhookSeqOutOfRangeError } from '../errors.js';
 import type { WebhookRow, WebhooksRepository } from '../repositories/webhooks-repository.js';
@@ -138,13 +140,11 @@ export class WebhooksService {
    */
   async redeliver(actor: Actor, id: number, since: number): Promise<Webhook> {
     requireAdmin(actor);
-    const [keptFrom, newest] = await this.transactor.query((db) =>
-      Promise.all([this.feed.replayableFrom(db), this.feed.currentSeq(db)]),
-    );
-    if (since < keptFrom || since > newest) throw new WebhookSeqOutOfRangeError(since, keptFrom, newest);
-    await this.transactor.query(async (db) => {
-      await this.mustFind(db, id);
-      await this.webhooks.update(db, id, {
+    // The cursor moves first and the range is checked after, in one transaction: a pruning pass holds every cursor
+    // while it deletes, so either it sees `since` and keeps what follows, or the check sees what it deleted.
+    await this.transactor.write(async (tx) => {
+      await this.mustFind(tx, id);
+      await this.webhooks.update(tx, id, {
         cursor: since,
         status: 'active',
         failure: null,
@@ -153,6 +153,9 @@ export class WebhooksService {
         nextAttemptAt: null,
         updatedAt: new Date().toISOString(),
       });
+      const keptFrom = await this.feed.replayableFrom(tx);
+      const newest = await this.feed.currentSeq(tx);
+      if (since < keptFrom || since > newest) throw new WebhookSeqOutOfRangeError(since, keptFrom, newest);
     });
     this.onChange();
     return this.get(actor, id);
@@ -164,9 +167,12 @@ export class WebhooksService {
     return { active: 0, paused: 0, failing: 0, disabled: 0, ...counts };
   }
 
-  /** The oldest place a webhook holds: the events after it are kept for it. */
-  oldestCursor(): Promise<number | undefined> {
-    return this.transactor.query((db) => this.webhooks.oldestCursor(db));
+  /**
+   * The oldest place a webhook holds, held until `tx` ends: the events after it are kept for it, and no redeliver
+   * moves a cursor back meanwhile.
+   */
+  holdOldestCursor(tx: Transaction<Database>): Promise<number | undefined> {
+    return this.webhooks.holdOldestCursor(tx);
   }
 
   /** Events each webhook has yet to be sent (of any topic), by webhook id. */

@@ -392,31 +392,74 @@ describe('webhooks: giving up', () => {
   // Regression: a pass once worked out how many events to keep, then read the newest seq again to delete; writes
   // committed in between moved the bound past events a paused webhook owed, and on resuming it turned
   // RESYNC_REQUIRED with nothing sent.
-  it('prunes nothing a webhook owes while writes commit during the pruning pass', async () => {
+  /** An app of its own, with a pet renamed `unowed` times and then a paused webhook (which owes none of those). */
+  async function withPausedWebhook(
+    unowed: number,
+    body: (context: {
+      app: TestApp;
+      id: number;
+      cursor: number;
+      rename: (name: string) => Promise<unknown>;
+      call: (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => ReturnType<TestApp['call']>;
+    }) => Promise<void>,
+  ): Promise<void> {
     const own = await startTestApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
     try {
-      const { feed, webhooks } = own.app.services;
-      const { db } = own.app.database;
       const token = await own.adminToken();
-      const call = (method: 'POST' | 'PATCH', url: string, body: unknown) =>
-        own.call({ method, url: `/api/v1${url}`, token, body });
+      const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+        own.call({ method, url: `/api/v1${url}`, token, body: payload });
       const pet = await createPet(own);
       const rename = (name: string) => call('PATCH', `/pets/${pet.id}`, { name });
-      for (let index = 0; index < 10; index += 1) await rename(`Unowed ${index}`);
+      for (let index = 0; index < unowed; index += 1) await rename(`Unowed ${index}`);
       const { url } = await receiver();
-      const { id, cursor: owedFrom } = (await call('POST', '/webhooks', { url, topics: ['pets'] })).json();
+      const { id, cursor } = (await call('POST', '/webhooks', { url, topics: ['pets'] })).json();
       await call('PATCH', `/webhooks/${id}`, { status: 'paused' });
-      for (let index = 0; index < 10; index += 1) await rename(`Owed ${index}`);
-      const newestBefore = await feed.currentSeq(db);
-      await pruneOnce(feed, db, { retention: 2, maxBacklog: 10_000 }, async () => {
-        for (let index = 0; index < 10; index += 1) await rename(`During ${index}`);
-        return webhooks.oldestCursor();
-      });
-      expect(await feed.currentSeq(db)).toBe(newestBefore + 10);
-      expect(await feed.replayableFrom(db)).toBe(owedFrom);
+      await body({ app: own, id, cursor, rename, call });
     } finally {
       await own.close();
     }
+  }
+
+  it('prunes nothing a webhook owes while writes commit during the pruning pass', async () => {
+    await withPausedWebhook(10, async ({ app, cursor: owedFrom, rename }) => {
+      const { feed, webhooks } = app.app.services;
+      const { db } = app.app.database;
+      for (let index = 0; index < 10; index += 1) await rename(`Owed ${index}`);
+      const newestBefore = await feed.currentSeq(db);
+      let during: Promise<unknown> = Promise.resolve();
+      await pruneOnce(feed, db, { retention: 2, maxBacklog: 10_000 }, async (tx) => {
+        const owed = await webhooks.holdOldestCursor(tx);
+        during = (async () => {
+          for (let index = 0; index < 10; index += 1) await rename(`During ${index}`);
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return owed;
+      });
+      await during;
+      expect(await feed.currentSeq(db)).toBe(newestBefore + 10);
+      expect(await feed.replayableFrom(db)).toBe(owedFrom);
+    });
+  });
+
+  it('never answers 200 to a redeliver whose events a pruning pass deletes at the same time', async () => {
+    await withPausedWebhook(10, async ({ app, id, cursor, call }) => {
+      const { feed, webhooks } = app.app.services;
+      const { db } = app.app.database;
+      const newest = cursor;
+      const since = newest - 5;
+      let redelivered: ReturnType<typeof call> | undefined;
+      await pruneOnce(feed, db, { retention: 2, maxBacklog: 10_000 }, async (tx) => {
+        const owed = await webhooks.holdOldestCursor(tx);
+        redelivered = call('POST', `/webhooks/${id}/redeliver`, { since });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return owed;
+      });
+      const response = await (redelivered as ReturnType<typeof call>);
+      expect(await feed.replayableFrom(db)).toBe(newest - 2);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('WEBHOOK_SEQ_OUT_OF_RANGE');
+      expect((await call('GET', `/webhooks/${id}`)).json()).toMatchObject({ cursor, status: 'paused' });
+    });
   });
 
   it('turns failing with RETRY_EXHAUSTED after WEBHOOK_RETRY_FOR_MS, keeping its place', async () => {
