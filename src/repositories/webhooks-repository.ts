@@ -127,9 +127,10 @@ export class WebhooksRepository {
    * time).
    */
   async holdOldestCursor(tx: Transaction<Database>): Promise<number | undefined> {
-    const cursors = this.engine === 'postgres' ? this.cursorsQuery(tx).forShare() : this.cursorsQuery(tx);
-    const rows = await cursors.execute();
-    return rows.length === 0 ? undefined : Math.min(...rows.map((row) => Number(row.cursor)));
+    const query = this.engine === 'postgres' ? this.cursorsQuery(tx).forShare() : this.cursorsQuery(tx);
+    const rows = await query.execute();
+    const cursors = rows.map((row) => Number(row.cursor));
+    return cursors.length === 0 ? undefined : cursors.reduce((oldest, cursor) => Math.min(oldest, cursor));
   }
 
   async countByStatus(db: Executor): Promise<Record<string, number>> {
