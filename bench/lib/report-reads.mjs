@@ -30,9 +30,13 @@ export function readTargets(rest) {
       `${withSpread(entry.postgresRatio, '×')} (${Math.round(100 * (drift - 1))} %)`,
       drift >= 0.9,
     ]);
+    // What the same fan-out leaves bare Fastify with raw `ws`'s fan-out: the most any server gets on this machine.
+    const limit = entry.bareUnderFanoutRatio
+      ? ` (bare Fastify + raw \`ws\`: ${withSpread(entry.bareUnderFanoutRatio, '×')})`
+      : '';
     rows.push([
       `REST \`${short}\` while 1,000 subscribers get 20 updates/s ≥ 0.85× alone`,
-      withSpread(entry.underFanoutRatio, '×'),
+      `${withSpread(entry.underFanoutRatio, '×')}${limit}`,
       entry.underFanoutRatio.median >= 0.85,
     ]);
   }

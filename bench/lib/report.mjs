@@ -157,6 +157,7 @@ ${table(
     'plugins ÷ bare',
     'ours on PostgreSQL ÷ bare',
     'ours under fan-out ÷ ours',
+    'bare + raw ws under fan-out ÷ bare',
     'non-2xx (ours / bare / plugins)',
   ],
   rest.map((entry) => [
@@ -170,11 +171,12 @@ ${table(
     withSpread(entry.pluginsRatio, '×'),
     withSpread(entry.postgresRatio, '×'),
     withSpread(entry.underFanoutRatio, '×'),
+    entry.bareUnderFanoutRatio ? withSpread(entry.bareUnderFanoutRatio, '×') : '—',
     [entry.ours, entry.bare, entry.plugins].map((side) => side.non2xx).join(' / '),
   ]),
 )}
 
-Ours runs with validation, the rate limiter (counting, limit out of reach) and metrics on, answering the pet reads from its in-memory catalog and the order cycle from SQLite; request logging is at \`warn\`. "Bare + plugins" is the bare server with only the cross-cutting plugins the service runs on every request (request id, the security headers of an API answer, load shedding, rate limiting, request metrics) and no database: what those features cost by themselves. "Under fan-out" is ours while 1,000 subscribers receive 20 pet updates a second, with the subscriber processes on the same two cores.
+Ours runs with validation, the rate limiter (counting, limit out of reach) and metrics on, answering the pet reads from its in-memory catalog and the order cycle from SQLite; request logging is at \`warn\`. "Bare + plugins" is the bare server with only the cross-cutting plugins the service runs on every request (request id, the security headers of an API answer, load shedding, rate limiting, request metrics) and no database: what those features cost by themselves. "Under fan-out" is ours while 1,000 subscribers receive 20 pet updates a second, with the subscriber processes on the same two cores; "bare + raw ws under fan-out" is bare Fastify while the same process fans out as raw \`ws\` does at best (frame once, write the same bytes to every socket) to as many subscribers at the same rate: the share of its reads this machine leaves a server that fans out.
 
 ## The in-memory catalog
 

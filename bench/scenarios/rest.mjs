@@ -2,6 +2,7 @@
 // Fastify with the per-request plugins the service runs (the price of those features alone), alternately, with
 // autocannon in a process of its own. Ours runs three ways: on SQLite, on PostgreSQL, and on SQLite while 1,000
 // subscribers receive 20 pet updates a second (a paced PATCH of another pet), which the reads must barely feel.
+// Bare Fastify runs under the same fan-out too, raw `ws`'s in its own process: what this machine leaves any server.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,14 +26,51 @@ async function load(options) {
 const CYCLE_CONNECTIONS = 20;
 const FANOUT = { subscribers: 1000, updatesPerSecond: 20 };
 
-/** Ours on SQLite, on a fresh PostgreSQL database, or on SQLite under fan-out; `stop` ends all it started. */
+/** The baselines' sides: bare Fastify, with the plugins, and with raw `ws`'s fan-out under the same load as ours. */
+const BASELINE_SIDES = new Set(['bare', 'plugins', 'bareUnderFanout']);
+const UNDER_FANOUT_SIDES = new Set(['underFanout', 'bareUnderFanout']);
+
+/**
+ * FANOUT.subscribers subscribers of `kind` on `server`, and a writer making FANOUT.updatesPerSecond updates with
+ * `update()`; returns what stops both.
+ */
+async function startFanout(server, kind, update) {
+  const subscribers = await startSubscribers(kind, server.ws, FANOUT.subscribers);
+  const writing = { on: true };
+  const writer = (async () => {
+    while (writing.on) await paced(FANOUT.updatesPerSecond, 1, update);
+  })();
+  return async () => {
+    writing.on = false;
+    await writer;
+    await subscribers.close();
+  };
+}
+
+/**
+ * Ours on SQLite, on a fresh PostgreSQL database, or on SQLite under fan-out, or a baseline (bare Fastify under
+ * fan-out: raw `ws`'s, in the same process); `stop` ends all it started.
+ */
 async function startSide(side, BODIES_FILE) {
-  if (side === 'bare' || side === 'plugins') {
+  if (BASELINE_SIDES.has(side)) {
     const server = await startBaseline('bare-fastify.mjs', {
       BODIES_FILE,
       ...(side === 'plugins' ? { WITH_PLUGINS: '1' } : {}),
+      ...(side === 'bareUnderFanout' ? { WITH_FANOUT: '1' } : {}),
     });
-    return { server, stop: () => server.stop() };
+    const stopFanout =
+      side === 'bareUnderFanout'
+        ? await startFanout(server, 'ws', () =>
+            json(server.http, 'POST', '/publish', { body: { name: sentAtName() } }),
+          )
+        : async () => {};
+    return {
+      server,
+      stop: async () => {
+        await stopFanout();
+        await server.stop();
+      },
+    };
   }
   const database = side === 'postgres' ? await freshDatabase() : undefined;
   if (side === 'postgres' && !database) return undefined;
@@ -42,20 +80,11 @@ async function startSide(side, BODIES_FILE) {
     const token = await login(server.http);
     const pet = (await json(server.http, 'POST', '/api/v1/pets', { token, body: { name: sentAtName() } }))
       .body;
-    const subscribers = await startSubscribers('ours', server.ws, FANOUT.subscribers);
-    const writing = { on: true };
-    const writer = (async () => {
-      while (writing.on) {
-        await paced(FANOUT.updatesPerSecond, 1, () =>
-          json(server.http, 'PATCH', `/api/v1/pets/${pet.id}`, { token, body: { name: sentAtName() } }),
-        );
-      }
-    })();
-    stops.unshift(async () => {
-      writing.on = false;
-      await writer;
-      await subscribers.close();
-    });
+    stops.unshift(
+      await startFanout(server, 'ours', () =>
+        json(server.http, 'PATCH', `/api/v1/pets/${pet.id}`, { token, body: { name: sentAtName() } }),
+      ),
+    );
   }
   return {
     server,
@@ -120,7 +149,7 @@ export async function restScenario({ quick }) {
     },
     { name: 'place order + cancel', cycle: true },
   ];
-  const sides = ['ours', 'bare', 'plugins', 'postgres', 'underFanout'];
+  const sides = ['ours', 'bare', 'plugins', 'postgres', 'underFanout', 'bareUnderFanout'];
   const results = Object.fromEntries(
     cases.map((entry) => [entry.name, Object.fromEntries(sides.map((side) => [side, []]))]),
   );
@@ -131,7 +160,7 @@ export async function restScenario({ quick }) {
       if (!started) continue;
       const { server } = started;
       try {
-        const ours = side !== 'bare' && side !== 'plugins';
+        const ours = !BASELINE_SIDES.has(side);
         const { token, petIds } = ours
           ? await prepareOurs(server)
           : {
@@ -143,7 +172,7 @@ export async function restScenario({ quick }) {
           petIds: pets,
         }));
         for (const entry of cases) {
-          if (side === 'underFanout' && entry.cycle) continue; // reads are what this side is for
+          if (UNDER_FANOUT_SIDES.has(side) && entry.cycle) continue; // reads are what these sides are for
           const options = {
             url: `${server.http}${entry.path ?? ''}`,
             connections: entry.cycle ? CYCLE_CONNECTIONS : 50,
@@ -161,7 +190,9 @@ export async function restScenario({ quick }) {
   }
   await rm(dirname(BODIES_FILE), { recursive: true, force: true });
   return cases.map(({ name }) => {
-    const [ours, bare, plugins, postgres, underFanout] = sides.map((side) => figures(results[name][side]));
+    const [ours, bare, plugins, postgres, underFanout, bareUnderFanout] = sides.map((side) =>
+      figures(results[name][side]),
+    );
     const rps = (result) => result.requestsPerSecond;
     const p99 = (result) => result.p99;
     const runs = results[name];
@@ -173,11 +204,13 @@ export async function restScenario({ quick }) {
       plugins,
       postgres,
       underFanout,
+      bareUnderFanout,
       ratio: pairedRatio(runs.ours, runs.bare, rps),
       p99Ratio: pairedRatio(runs.ours, runs.bare, p99),
       pluginsRatio: pairedRatio(runs.plugins, runs.bare, rps),
       postgresRatio: pairedRatio(runs.postgres, runs.bare, rps),
       underFanoutRatio: pairedRatio(runs.underFanout, runs.ours, rps),
+      bareUnderFanoutRatio: pairedRatio(runs.bareUnderFanout, runs.bare, rps),
     };
   });
 }

@@ -7,12 +7,15 @@
 // (@fastify/rate-limit, limit out of reach) and request metrics (a prom-client histogram and counter by route,
 // each label set's series looked up once). The gap between the two is the price of those features; the rest is
 // the service's own.
+// With WITH_FANOUT=1 it also fans out as raw `ws` does at best (frame-once-broadcast.mjs): WebSockets on /ws and
+// POST /publish {name}, so that reads can be measured under the same fan-out as the service's.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { frameOnceBroadcast } from './frame-once-broadcast.mjs';
 
 /** `{ [path]: body }`: what the service answered each read with. */
 const bodies = new Map(
@@ -93,4 +96,11 @@ app.delete('/api/v1/store/order/:id', async (request, reply) => {
   orders.delete(Number(request.params.id));
   return reply.code(204).send();
 });
+if (process.env.WITH_FANOUT === '1') {
+  const broadcast = frameOnceBroadcast(app.server);
+  app.post('/publish', async (request, reply) => {
+    broadcast(request.body.name);
+    return reply.code(204).send();
+  });
+}
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
