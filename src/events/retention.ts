@@ -34,9 +34,9 @@ export function startPruning(
 
 /**
  * One pass, in one transaction: deletes what is older than the newest `retention` events and than what webhooks owe
- * (within `maxBacklog`); returns how many went. `oldestWebhookCursor` holds the webhooks' cursors until the pass
- * commits, so none moves back under it. The bound is fixed from one reading of the newest seq: writes committed
- * meanwhile only add newer events, which it keeps.
+ * (within `maxBacklog`); returns how many went. The bound is fixed from one reading of the newest seq, taken first:
+ * writes committed later in the pass only add newer events, which it keeps. `oldestWebhookCursor` holds the
+ * webhooks' cursors until the pass commits, so none moves back under it.
  */
 export async function pruneOnce(
   feed: ChangeFeed,
@@ -45,8 +45,8 @@ export async function pruneOnce(
   oldestWebhookCursor: (tx: Transaction<Database>) => Promise<number | undefined>,
 ): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const owedFrom = await oldestWebhookCursor(tx);
     const newest = await feed.currentSeq(tx);
+    const owedFrom = await oldestWebhookCursor(tx);
     const pastRetention = newest - options.retention;
     const through =
       owedFrom === undefined

@@ -389,9 +389,6 @@ describe('webhooks: giving up', () => {
     );
   });
 
-  // Regression: a pass once worked out how many events to keep, then read the newest seq again to delete; writes
-  // committed in between moved the bound past events a paused webhook owed, and on resuming it turned
-  // RESYNC_REQUIRED with nothing sent.
   /** An app of its own, with a pet renamed `unowed` times and then a paused webhook (which owes none of those). */
   async function withPausedWebhook(
     unowed: number,
@@ -420,6 +417,9 @@ describe('webhooks: giving up', () => {
     }
   }
 
+  // Regression: a pass once worked out how many events to keep, then read the newest seq again to delete; writes
+  // committed in between moved the bound past events a paused webhook owed, and on resuming it turned
+  // RESYNC_REQUIRED with nothing sent. The writes here commit after the pass read the newest seq.
   it('prunes nothing a webhook owes while writes commit during the pruning pass', async () => {
     await withPausedWebhook(10, async ({ app, cursor: owedFrom, rename }) => {
       const { feed, webhooks } = app.app.services;
