@@ -4,6 +4,7 @@ import type { ClientConnection } from './client-connection.js';
 export class ConnectionRegistry implements Iterable<ClientConnection> {
   private readonly connections = new Set<ClientConnection>();
   private readonly perIp = new Map<string, number>();
+  private onEmpty: Array<() => void> = [];
 
   add(connection: ClientConnection): void {
     this.connections.add(connection);
@@ -15,6 +16,13 @@ export class ConnectionRegistry implements Iterable<ClientConnection> {
     const remaining = this.from(connection.ip) - 1;
     if (remaining > 0) this.perIp.set(connection.ip, remaining);
     else this.perIp.delete(connection.ip);
+    if (this.connections.size === 0) for (const resolve of this.onEmpty.splice(0)) resolve();
+  }
+
+  /** Resolves once no connection is left (at once when none is). */
+  emptied(): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.onEmpty.push(resolve));
   }
 
   from(ip: string): number {

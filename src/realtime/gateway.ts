@@ -22,6 +22,11 @@ import { SubscriptionRegistry } from './subscription-registry.js';
 import { Subscriptions } from './subscriptions.js';
 
 const CLOSE_GOING_AWAY = 1001;
+/**
+ * How long a shutdown waits for clients to answer its close frame before it cuts them off: a round trip on any
+ * working network, and well inside SHUTDOWN_TIMEOUT_MS, which ws's own 30 s close timeout is not.
+ */
+const CLOSE_HANDSHAKE_GRACE_MS = 2000;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export type GatewaySettings = Config['websocket'] & { nodeId: string };
@@ -137,10 +142,20 @@ export class RealtimeGateway implements LocalDelivery {
     return connection;
   }
 
-  /** Answers in-flight requests, then closes every socket with 1001. */
+  /**
+   * Answers in-flight requests, then closes every socket with 1001; a client that has not answered the close
+   * within CLOSE_HANDSHAKE_GRACE_MS is cut off, so that one silent peer cannot hold the shutdown.
+   */
   async close(): Promise<void> {
     await this.dispatcher.drain();
     for (const connection of this.connections) connection.close(CLOSE_GOING_AWAY, 'server shutting down');
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.connections.emptied(),
+      new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_HANDSHAKE_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
+    for (const connection of this.connections) connection.terminate();
     for (const stop of this.stops.splice(0)) stop();
   }
 

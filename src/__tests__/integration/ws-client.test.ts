@@ -266,4 +266,19 @@ describe('the typed client', () => {
     expect((await answer).status).toBe('success');
     expect((await socket.closed).code).toBe(1001);
   });
+
+  // Regression: shutdown waited for every client to answer its close frame, up to ws's 30 s close timeout, past
+  // SHUTDOWN_TIMEOUT_MS; a browser that was slow to answer held a restart for the whole of it.
+  it('cuts off a client that never answers the close frame, instead of waiting on it', async () => {
+    const closing = await startTestApp();
+    const silent = await RawSocket.open((await closing.listen()).ws);
+    const wire = (silent.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    wire.pause(); // reads nothing, so it never answers, until the server has closed
+    const started = Date.now();
+    await closing.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    wire.resume();
+    // Cut off: the server's close frame was sent, but the connection ended without the handshake.
+    expect(await silent.closed).toMatchObject({ code: 1001 });
+  });
 });
